@@ -1,0 +1,117 @@
+"""Checks of the project's contract that need no execution: clean notebooks, pins, layout."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# Code that would fetch something at run time: the book must run offline.
+NETWORK_PATTERNS = re.compile(
+    r"urlretrieve|requests\.get|urlopen|fetch_openml|fetch_20newsgroups|fetch_lfw|"
+    r"get_file\(|tfds\.load|weights=['\"]imagenet|hf_hub_download|from_pretrained\("
+)
+
+
+def normalise(name: str) -> str:
+    """PEP 503 normalised project name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def read_pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"{path.name}: {line!r} is not pinned with =="
+            pins[normalise(name)] = version
+    return pins
+
+
+def top_level_requirements() -> list[str]:
+    lines = (ROOT / "requirements.in").read_text().splitlines()
+    return [normalise(line.strip()) for line in lines if line.strip() and not line.startswith("#")]
+
+
+def environment_pip_pins() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    pins = {}
+    for entry in pip_section:
+        if entry.startswith("-e"):
+            continue
+        name, _, version = entry.partition("==")
+        pins[normalise(name)] = version
+    return pins
+
+
+def test_there_are_notebooks() -> None:
+    assert NOTEBOOKS, "notebooks/ holds no .ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_stored_without_outputs(path: Path) -> None:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    dirty = [
+        i
+        for i, cell in enumerate(nb["cells"])
+        if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count"))
+    ]
+    assert not dirty, f"{path.name}: cells {dirty} carry outputs; clear them before committing"
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_uses_tlutils_and_is_in_the_toc(path: Path) -> None:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert re.search(r"^\s*(import tlutils|from tlutils)", code, re.M), f"{path.name}"
+    toc = (ROOT / "book" / "_toc.yml").read_text()
+    assert f"notebooks/{path.stem}" in toc, f"{path.name} is not in book/_toc.yml"
+
+
+def test_no_code_downloads_at_run_time() -> None:
+    sources = [*ROOT.glob("tlutils/**/*.py"), *NOTEBOOKS]
+    hits = [str(p.relative_to(ROOT)) for p in sources if NETWORK_PATTERNS.search(p.read_text())]
+    assert not hits, f"code that would download at run time: {hits}"
+
+
+def test_requirements_are_fully_pinned_and_cover_the_top_level() -> None:
+    pins = read_pins(ROOT / "requirements.txt")
+    missing = [name for name in top_level_requirements() if name not in pins]
+    assert not missing, f"requirements.txt lacks pins for {missing}"
+    assert pins["tensorflow-cpu"].startswith("2.21")
+    assert pins["keras"].startswith("3.")
+    assert int(pins["jupyter-book"].split(".")[0]) < 2
+
+
+def test_environment_yml_agrees_with_requirements() -> None:
+    env_pins = environment_pip_pins()
+    assert sorted(env_pins) == sorted(top_level_requirements())
+    pins = read_pins(ROOT / "requirements.txt")
+    disagree = {n: (v, pins[n]) for n, v in env_pins.items() if pins.get(n) != v}
+    assert not disagree, f"environment.yml vs requirements.txt (env, req): {disagree}"
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_readme_gives_the_two_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "make book" in readme and "make test" in readme
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci, re.M), ".ci/run must call the README's test command"
+
+
+def test_mathjax_is_vendored_and_configured() -> None:
+    script = ROOT / "book" / "_vendor" / "mathjax" / "tex-mml-chtml.js"
+    assert script.stat().st_size > 500_000
+    fonts = list((ROOT / "book/_vendor/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
+    assert len(fonts) > 10
+    config = yaml.safe_load((ROOT / "book" / "_config.yml").read_text())
+    assert config["sphinx"]["config"]["mathjax_path"] == "mathjax/tex-mml-chtml.js"
