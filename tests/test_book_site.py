@@ -1,9 +1,10 @@
 """Build the book with Sphinx warnings as errors, then read the site as a reader would.
 
-The build goes to a temporary folder (a fresh execution cache, so every notebook runs), and the
-browser checks drive Debian's headless Chromium through Playwright against the site served on
-localhost. Every request that leaves localhost is blocked and counted as a failure: the book
-must read offline.
+The build goes to book/_build, as `make book` does: `--all` makes Sphinx re-read every page (so
+no warning hides behind an incremental build), while myst-nb's execution cache skips notebooks
+that `make book` already executed unchanged. The browser checks drive Debian's headless
+Chromium through Playwright against the site served on localhost. Every request that leaves
+localhost is blocked and counted as a failure: the book must read offline.
 """
 
 from __future__ import annotations
@@ -39,14 +40,19 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the book into a temporary folder and return its html directory."""
-    out = tmp_path_factory.mktemp("book")
+def site() -> Path:
+    """Build the book with warnings as errors and return its html directory."""
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    command = [str(jupyter_book), "build", str(ROOT / "book"), "--path-output", str(out)]
     result = subprocess.run(
-        [*command, "--warningiserror", "--keep-going"],
+        [
+            str(jupyter_book),
+            "build",
+            str(ROOT / "book"),
+            "--all",
+            "--warningiserror",
+            "--keep-going",
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -54,7 +60,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     log = result.stdout[-6000:] + result.stderr[-6000:]
     assert result.returncode == 0, f"jupyter-book build failed:\n{log}"
-    return out / "_build" / "html"
+    return ROOT / "book" / "_build" / "html"
 
 
 def content_pages(site: Path) -> list[Path]:
