@@ -63,14 +63,24 @@ def site() -> Path:
     return ROOT / "book" / "_build" / "html"
 
 
+def is_redirect(page: Path) -> bool:
+    """Jupyter Book's index.html is only a meta refresh to the root page."""
+    return 'http-equiv="Refresh"' in page.read_text(encoding="utf-8")[:500]
+
+
 def content_pages(site: Path) -> list[Path]:
     pages = [p for p in site.rglob("*.html") if "_static" not in p.parts]
-    return sorted(p for p in pages if p.name not in GENERATED_PAGES)
+    return sorted(p for p in pages if p.name not in GENERATED_PAGES and not is_redirect(p))
+
+
+def test_index_redirects_to_the_landing_page(site: Path) -> None:
+    assert is_redirect(site / "index.html")
+    assert 'url=intro.html"' in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_build_has_every_toc_page(site: Path) -> None:
     names = {p.relative_to(site).as_posix() for p in content_pages(site)}
-    expected = {"index.html", "intro.html", "chapters/math.html", "chapters/bibliography.html"}
+    expected = {"intro.html", "chapters/math.html", "chapters/bibliography.html"}
     expected |= {f"notebooks/{nb.stem}.html" for nb in (ROOT / "notebooks").glob("*.ipynb")}
     assert expected <= names, f"missing pages: {expected - names}"
 
