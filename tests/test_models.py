@@ -10,6 +10,7 @@ import keras
 import numpy as np
 import pytest
 
+from tlutils import models
 from tlutils.models import (
     CompactLogger,
     ValidationLoss,
@@ -287,3 +288,179 @@ def test_validation_loss_rejects_bad_input() -> None:
         ValidationLoss(np.zeros((0, 4)), np.zeros(0))
     with pytest.raises(ValueError, match=r"y has shape \(3,\); allowed: one label per row"):
         ValidationLoss(np.zeros((4, 2)), np.zeros(3))
+
+
+# --------------------------------------------------------------------------- CNN, freezing, L2-SP
+
+
+def test_build_cnn_named_base_with_batchnorm_and_head() -> None:
+    model = models.build_cnn(n_outputs=4)
+    names = [layer.name for layer in model.layers[1:]]
+    assert names[-1] == "head" and all(n.startswith("base_") for n in names[:-1])
+    assert "base_block1_conv" in names and "base_block2_bn" in names
+    bn = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert len(bn) == 2 and bn[0].momentum == pytest.approx(0.9)
+    assert model.output_shape == (None, 4)
+    assert models.build_cnn(n_outputs=1).get_layer("head").activation.__name__ == "sigmoid"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"n_outputs": 0}, ValueError, "n_outputs=0"),
+        ({"input_shape": (8, 8)}, ValueError, "input_shape=\\(8, 8\\)"),
+        ({"filters": ()}, ValueError, "filters=\\(\\)"),
+        ({"filters": (4, 4, 4, 4)}, ValueError, "at most 3 blocks"),
+        ({"bn_momentum": 1.0}, ValueError, "bn_momentum=1.0"),
+    ],
+)
+def test_build_cnn_rejects_bad_input(kwargs: dict, error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
+        models.build_cnn(**kwargs)
+
+
+def test_freeze_and_unfreeze_by_name_and_depth() -> None:
+    model = models.build_cnn(n_outputs=3)
+    assert models.freeze(model) == [layer.name for layer in model.layers[1:-1]]
+    assert [w.path for w in model.trainable_weights] == ["head/kernel", "head/bias"]
+    models.unfreeze(model, "base_block2_conv")
+    assert "base_block2_conv/kernel" in [w.path for w in model.trainable_weights]
+    models.unfreeze(model, up_to_depth=len(model.layers) - 1)
+    assert len(model.trainable_weights) == len(models.build_cnn(n_outputs=3).trainable_weights)
+    assert models.freeze(model, up_to_depth=0) == []
+
+
+def test_freeze_bad_input_names_the_problem() -> None:
+    model = models.build_cnn(n_outputs=3)
+    with pytest.raises(
+        ValueError, match=r"unknown layer name\(s\) \['base_conv'\].*base_block1_conv"
+    ):
+        models.freeze(model, ["base_conv"])
+    with pytest.raises(ValueError, match="up_to_depth=99 is out of range; allowed: 0..10"):
+        models.freeze(model, up_to_depth=99)
+    with pytest.raises(ValueError, match="up_to_depth=-1"):
+        models.unfreeze(model, up_to_depth=-1)
+    with pytest.raises(TypeError, match="up_to_depth=1.5"):
+        models.freeze(model, up_to_depth=1.5)
+    with pytest.raises(ValueError, match="both given"):
+        models.freeze(model, ["head"], up_to_depth=1)
+    with pytest.raises(TypeError, match="model has type str"):
+        models.freeze("model")
+
+
+def test_replace_head_copies_base_and_leaves_source_untouched() -> None:
+    source = models.build_cnn(n_outputs=10)
+    before = [w.copy() for w in source.get_weights()]
+    new = models.replace_head(source, 3, train_base=False)
+    assert new.output_shape == (None, 3)
+    for name in ("base_block1_conv", "base_block2_bn"):
+        for a, b in zip(
+            new.get_layer(name).get_weights(), source.get_layer(name).get_weights(), strict=True
+        ):
+            np.testing.assert_array_equal(a, b)
+        assert new.get_layer(name) is not source.get_layer(name)
+    assert [w.path for w in new.trainable_weights] == ["head/kernel", "head/bias"]
+    new.get_layer("base_block1_conv").kernel.assign(np.zeros((3, 3, 1, 8), "float32"))
+    for a, b in zip(source.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(a, b)
+    mlp = models.replace_head(models.build_mlp(6, hidden_units=(4,)), 2)
+    assert mlp.output_shape == (None, 2) and mlp.get_layer("head").activation.__name__ == "softmax"
+    with pytest.raises(ValueError, match="n_outputs=0"):
+        models.replace_head(source, 0)
+    with pytest.raises(TypeError, match="train_base=1"):
+        models.replace_head(source, 2, train_base=1)
+    plain = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, name="dense")])
+    with pytest.raises(ValueError, match="needs 'base_\\*' layers and a 'head'"):
+        models.replace_head(plain, 2)
+
+
+def test_l2sp_penalty_is_zero_at_reference_and_grows_with_distance() -> None:
+    model = models.build_cnn(n_outputs=2, filters=(2,))
+    reference = models.base_weights(model)
+    assert float(models.l2sp_penalty(model, reference, alpha=1.0, beta=0.0)) == 0.0
+    kernel = model.get_layer("base_block1_conv").kernel
+    values = []
+    for step in (0.1, 0.2, 0.4):
+        kernel.assign(reference["base_block1_conv/kernel"] + step)
+        values.append(float(models.l2sp_penalty(model, reference, alpha=2.0, beta=0.0)))
+    n = reference["base_block1_conv/kernel"].size
+    np.testing.assert_allclose(values, [n * s**2 for s in (0.1, 0.2, 0.4)], rtol=1e-5)
+    head = model.get_layer("head").kernel.numpy()
+    beta_only = float(models.l2sp_penalty(model, reference, alpha=0.0, beta=2.0))
+    assert beta_only == pytest.approx(float(np.sum(head**2)), rel=1e-5)
+    with pytest.raises(ValueError, match="alpha=-1"):
+        models.l2sp_penalty(model, reference, alpha=-1, beta=0.0)
+    with pytest.raises(ValueError, match="reference_weights has \\['nope/kernel'\\]"):
+        models.l2sp_penalty(model, {"nope/kernel": np.zeros(1)}, alpha=1.0, beta=0.0)
+
+
+def _toy_task(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = np.repeat([0, 1], 16)
+    x = rng.normal(0.0, 0.3, (32, 8, 8, 1)).astype("float32")
+    x[y == 1, :4] += 1.0  # class 1: bright top half
+    return x, y
+
+
+def test_fast_trainer_learns_resets_and_l2sp_keeps_weights_close() -> None:
+    keras.utils.set_random_seed(0)
+    x, y = _toy_task()
+    start = models.build_cnn(n_outputs=2, filters=(4,))
+    reference = models.base_weights(start)
+    weights = start.get_weights()
+    plain = models.FastTrainer(models.replace_head(start, 2), learning_rate=0.05)
+    strong = models.FastTrainer(
+        models.replace_head(start, 2), learning_rate=0.05, l2sp=(reference, 100.0, 0.0)
+    )
+    first = plain.reset(weights).fit(x, y, steps=1)
+    last = plain.fit(x, y, steps=40)
+    assert last < first
+    assert np.mean(plain.predict(x).argmax(1) == y) > 0.9
+
+    def drift(trainer):
+        now = models.base_weights(trainer.model)
+        return sum(float(np.sum((now[k] - reference[k]) ** 2)) for k in reference)
+
+    plain.reset(weights).fit(x, y, steps=40)
+    strong.reset(weights).fit(x, y, steps=40)
+    assert drift(strong) < 0.5 * drift(plain)
+    # reset really restarts: the same run twice gives the same loss
+    assert plain.reset(weights).fit(x, y, steps=5) == pytest.approx(
+        plain.reset(weights).fit(x, y, steps=5), rel=1e-4
+    )
+
+
+def test_fast_trainer_batchnorm_modes_and_frozen_layers() -> None:
+    x, y = _toy_task(1)
+    model = models.build_cnn(n_outputs=2, filters=(4,))
+    bn = model.get_layer("base_block1_bn")
+    stats = bn.moving_mean.numpy().copy()
+    models.FastTrainer(model, bn_training=False, batch_size=4).fit(x, y, steps=5)
+    np.testing.assert_array_equal(bn.moving_mean.numpy(), stats)  # inference mode keeps them
+    models.FastTrainer(model, bn_training=True, batch_size=4).fit(x, y, steps=5)
+    assert not np.allclose(bn.moving_mean.numpy(), stats)  # training mode moves them
+    frozen_kernel = model.get_layer("base_block1_conv").kernel.numpy().copy()
+    models.freeze(model)
+    models.FastTrainer(model, learning_rate=0.1).fit(x, y, steps=5)
+    np.testing.assert_array_equal(model.get_layer("base_block1_conv").kernel.numpy(), frozen_kernel)
+
+
+def test_fast_trainer_bad_input() -> None:
+    model = models.build_cnn(n_outputs=2, filters=(4,))
+    trainer = models.FastTrainer(model)
+    x, y = _toy_task()
+    with pytest.raises(ValueError, match="steps=0"):
+        trainer.fit(x, y, steps=0)
+    with pytest.raises(ValueError, match="x has shape \\(32, 64\\)"):
+        trainer.fit(x.reshape(32, 64), y, steps=1)
+    with pytest.raises(ValueError, match="x has 32 rows and y 3"):
+        trainer.fit(x, y[:3], steps=1)
+    with pytest.raises(ValueError, match="batch_size=0"):
+        models.FastTrainer(model, batch_size=0)
+    with pytest.raises(ValueError, match="learning_rate=0"):
+        models.FastTrainer(model, learning_rate=0.0)
+    with pytest.raises(TypeError, match="bn_training='no'"):
+        models.FastTrainer(model, bn_training="no")
+    models.freeze(model, up_to_depth=len(model.layers) - 1)
+    with pytest.raises(ValueError, match="has no trainable weights"):
+        models.FastTrainer(model)

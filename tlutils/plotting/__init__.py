@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # only for type hints; plotting works with anything shaped li
 
 __all__ = [
     "OKABE_ITO",
+    "STRATEGY_ALIASES",
     "STRATEGY_COLORS",
     "colour_for",
     "house_style",
@@ -53,6 +54,8 @@ STRATEGY_COLORS: dict[str, str] = {
     "target only": OKABE_ITO["orange"],
     "fine-tune all": OKABE_ITO["blue"],
     "frozen base + new head": OKABE_ITO["bluish green"],
+    "two stages": OKABE_ITO["vermillion"],
+    "l2-sp": OKABE_ITO["yellow"],
     "continued training": OKABE_ITO["reddish purple"],
     "oracle": OKABE_ITO["sky blue"],
 }
@@ -61,6 +64,9 @@ STRATEGY_COLORS: dict[str, str] = {
 Names are matched case-insensitively; unknown names get a stable colour from
 :func:`colour_for`.
 """
+
+STRATEGY_ALIASES: dict[str, str] = {"feature extraction": "frozen base + new head"}
+"""Other names of a strategy in :data:`STRATEGY_COLORS`; an alias gets the same colour."""
 
 _FALLBACK = (
     OKABE_ITO["vermillion"],
@@ -139,10 +145,13 @@ def colour_for(name: str) -> str:
     True
     >>> colour_for("my idea") == colour_for("my idea")
     True
+    >>> colour_for("feature extraction") == colour_for("frozen base + new head")
+    True
     """
     if not isinstance(name, str):
         raise TypeError(f"name={name!r} has type {type(name).__name__}; allowed: a str")
     key = name.strip().lower()
+    key = STRATEGY_ALIASES.get(key, key)
     if key in STRATEGY_COLORS:
         return STRATEGY_COLORS[key]
     return _FALLBACK[zlib.crc32(key.encode("utf-8")) % len(_FALLBACK)]
