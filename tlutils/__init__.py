@@ -4,12 +4,23 @@ Modules, by purpose:
 
 - :mod:`tlutils.repro`: one seed helper for Python, NumPy and TensorFlow.
 - :mod:`tlutils.data`: source/target domain pairs built from scikit-learn's bundled data.
-- :mod:`tlutils.metrics`: precision, recall, F1 (binary and averaged) and a score report.
-- :mod:`tlutils.models`: the Keras models the notebooks share.
-- :mod:`tlutils.plotting`: the house plotting style and the book's plots.
+- :mod:`tlutils.metrics`: precision, recall, F1 (binary and averaged), a score report,
+  bootstrap intervals and calibration error.
+- :mod:`tlutils.models`: the Keras models the notebooks share (MLP, small CNN, freezing,
+  new heads, L2-SP, a fast trainer).
+- :mod:`tlutils.experiments`: run strategy × label-budget × seed grids with a disk cache.
+- :mod:`tlutils.plotting`: the house plotting style and the book's plots, with
+  submodules ``curves`` and ``features``.
 
-Submodules are imported lazily, so ``import tlutils`` does not import TensorFlow.
+``import tlutils`` imports no submodule (and so no TensorFlow); import the ones you need.
 """
 
 __version__ = "0.1.0"
-__all__ = ["data", "metrics", "models", "plotting", "repro"]
+__all__ = [
+    "data",
+    "experiments",
+    "metrics",
+    "models",
+    "plotting",
+    "repro",
+]
