@@ -9,8 +9,9 @@ Modules, by purpose:
 - :mod:`tlutils.models`: the Keras models the notebooks share (MLP, small CNN, freezing,
   new heads, L2-SP, a fast trainer).
 - :mod:`tlutils.experiments`: run strategy × label-budget × seed grids with a disk cache.
+- :mod:`tlutils.divergence`: how far apart two domains are (MMD, proxy A-distance).
 - :mod:`tlutils.plotting`: the house plotting style and the book's plots, with
-  submodules ``curves`` and ``features``.
+  submodules ``curves``, ``features`` and ``evaluation``.
 
 ``import tlutils`` imports no submodule (and so no TensorFlow); import the ones you need.
 """
@@ -18,6 +19,7 @@ Modules, by purpose:
 __version__ = "0.1.0"
 __all__ = [
     "data",
+    "divergence",
     "experiments",
     "metrics",
     "models",
