@@ -25,10 +25,12 @@ from tlutils.adapt import (
     MOONS_CENTER,
     DomainClassifierWeighter,
     GradientReversal,
+    KernelMeanMatching,
     dann_lambda_schedule,
     effective_sample_size,
     make_rotated_moons,
 )
+from tlutils.divergence import median_heuristic
 
 
 def _gaussians(shift: float = 1.0, n: int = 400, d: int = 1, seed: int = 0):
@@ -47,7 +49,12 @@ def _expected_failed_checks(estimator: object) -> dict[str, str]:
 
 
 @parametrize_with_checks(
-    [CORAL(), CORAL(regularization=0.1, align_mean=False), DomainClassifierWeighter(clip=5.0)],
+    [
+        CORAL(),
+        CORAL(regularization=0.1, align_mean=False),
+        DomainClassifierWeighter(clip=5.0),
+        KernelMeanMatching(),
+    ],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_scikit_learn_estimator_checks(estimator, check) -> None:
@@ -202,6 +209,65 @@ def test_coral_without_target_is_the_identity_and_align_mean_false_is_linear() -
     X_target = rng.normal(size=(60, 4)) * 2.0 + 5.0
     linear = CORAL(regularization=0.1, align_mean=False).fit(X, X_target=X_target)
     np.testing.assert_allclose(linear.transform(X), X @ linear.transform_matrix_)
+
+
+# --------------------------------------------------------------------------- kernel mean matching
+
+
+def test_kmm_weights_respect_the_constraints_and_match_the_target_mean() -> None:
+    X, X_target = _gaussians(shift=1.0, n=300)
+    kmm = KernelMeanMatching(max_weight=8.0, epsilon=0.1).fit(X, X_target=X_target)
+    w = kmm.weights_
+    assert w.shape == (300,) and w.min() >= 0.0 and w.max() <= 8.0 + 1e-9
+    assert 0.9 - 1e-9 <= w.mean() <= 1.1 + 1e-9  # |sum(w) - n| <= n * epsilon
+    # Points near the target mean (1) get far more weight than points on the far side.
+    assert w[X[:, 0] > 1.0].mean() > 5 * w[X[:, 0] < -1.0].mean()
+    weighted_mean = np.average(X[:, 0], weights=w)
+    assert abs(weighted_mean - X_target.mean()) < abs(X.mean() - X_target.mean()) / 3
+    assert kmm.effective_sample_size_ == pytest.approx(effective_sample_size(w))
+    assert kmm.gamma_ == pytest.approx(1.0 / (2.0 * median_heuristic(X, X_target) ** 2))
+
+
+def test_kmm_without_shift_keeps_weights_near_one() -> None:
+    X, X_target = _gaussians(shift=0.0, n=300)
+    kmm = KernelMeanMatching(gamma=0.5).fit(X, X_target=X_target)
+    assert kmm.gamma_ == 0.5
+    assert kmm.effective_sample_size_ > 0.7 * len(X)
+    unfitted_target = KernelMeanMatching().fit(X)
+    assert np.array_equal(unfitted_target.weights_, np.ones(len(X)))
+
+
+def test_kmm_tighter_cap_gives_flatter_weights() -> None:
+    X, X_target = _gaussians(shift=1.5, n=300)
+    loose = KernelMeanMatching(max_weight=50.0).fit(X, X_target=X_target)
+    tight = KernelMeanMatching(max_weight=2.0).fit(X, X_target=X_target)
+    assert tight.weights_.max() <= 2.0 + 1e-9 < loose.weights_.max()
+    assert tight.effective_sample_size_ > loose.effective_sample_size_
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"gamma": "auto"}, ValueError, "gamma='auto' is not supported; allowed: a number > 0"),
+        ({"gamma": -1.0}, ValueError, "gamma=-1.0 is out of range"),
+        ({"max_weight": 0.0}, ValueError, "max_weight=0.0 is out of range"),
+        ({"epsilon": -0.1}, ValueError, "epsilon=-0.1 is out of range"),
+        ({"max_iter": 0}, ValueError, "max_iter=0 is out of range"),
+        ({"tol": "small"}, TypeError, "tol='small'"),
+    ],
+)
+def test_kmm_rejects_bad_parameters(params, error, match) -> None:
+    X, X_target = _gaussians()
+    with pytest.raises(error, match=match):
+        KernelMeanMatching(**params).fit(X, X_target=X_target)
+
+
+def test_kmm_rejects_bad_target() -> None:
+    X, _ = _gaussians(d=2)
+    with pytest.raises(ValueError, match="X_target has 3 features but the source X has 2"):
+        KernelMeanMatching().fit(X, X_target=np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="X_target is empty"):
+        KernelMeanMatching().fit(X, X_target=np.zeros((0, 2)))
 
 
 def test_coral_rejects_bad_inputs() -> None:

@@ -6,7 +6,8 @@ Three families of methods, one class (or two) each:
 - **Instance weighting.** :class:`DomainClassifierWeighter` estimates importance weights
   :math:`w(x) \\approx p_T(x) / p_S(x)` from a classifier that tells source from target, with
   optional flattening, clipping and normalisation; :func:`effective_sample_size` says how
-  many source examples the weighted sample is worth.
+  many source examples the weighted sample is worth. :class:`KernelMeanMatching` chooses
+  the weights instead so that the two samples' kernel means match (Huang et al., 2006).
 - **Feature alignment.** :class:`CORAL` re-colours the source features so that their mean
   and covariance match the target's (Sun et al., 2016).
 - **Adversarial features.** :class:`GradientReversal` is the gradient-reversal layer and
@@ -59,6 +60,7 @@ __all__ = [
     "MOONS_CENTER",
     "DomainClassifierWeighter",
     "GradientReversal",
+    "KernelMeanMatching",
     "dann_lambda_schedule",
     "effective_sample_size",
     "make_rotated_moons",
@@ -407,6 +409,175 @@ class DomainClassifierWeighter(BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return self._finish(self._raw_weights(X))
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        return tags
+
+
+def _project_box_band(
+    values: np.ndarray, upper: float, low_sum: float, high_sum: float
+) -> np.ndarray:
+    """Euclidean projection onto ``{b : 0 <= b <= upper, low_sum <= sum(b) <= high_sum}``.
+
+    The projection is ``clip(values - tau, 0, upper)`` for the shift ``tau`` that brings the
+    sum into the band (``tau = 0`` when it already is); ``tau`` is found by bisection.
+    """
+    clipped = np.clip(values, 0.0, upper)
+    total = clipped.sum()
+    if low_sum <= total <= high_sum:
+        return clipped
+    goal = high_sum if total > high_sum else low_sum
+    low, high = values.min() - upper, values.max()  # the sum is monotone in tau
+    for _ in range(100):
+        tau = 0.5 * (low + high)
+        if np.clip(values - tau, 0.0, upper).sum() > goal:
+            low = tau
+        else:
+            high = tau
+    return np.clip(values - 0.5 * (low + high), 0.0, upper)
+
+
+def _rbf(X: np.ndarray, Y: np.ndarray, gamma: float) -> np.ndarray:
+    squared = (X**2).sum(axis=1)[:, None] + (Y**2).sum(axis=1)[None, :] - 2.0 * X @ Y.T
+    return np.exp(-gamma * np.maximum(squared, 0.0))
+
+
+class KernelMeanMatching(BaseEstimator):
+    """Importance weights by kernel mean matching (Huang et al., 2006).
+
+    Instead of estimating densities, KMM chooses one weight :math:`\\beta_i` per source example
+    so that the weighted source mean and the target mean coincide in the feature space of a
+    Gaussian kernel :math:`k(x, x') = \\exp(-\\gamma \\lVert x - x' \\rVert^2)`. This is the
+    quadratic programme
+
+    .. math::
+
+        \\min_{\\beta}\\; \\tfrac12 \\beta^\\top K \\beta - \\kappa^\\top \\beta
+        \\quad\\text{s.t.}\\quad 0 \\le \\beta_i \\le B,\\;
+        \\Big|\\sum_i \\beta_i - n_S\\Big| \\le n_S\\, \\epsilon,
+
+    with :math:`K_{ii'} = k(x_i, x_{i'})` over the source and
+    :math:`\\kappa_i = \\frac{n_S}{n_T} \\sum_j k(x_i, x_j)` over the target, solved here by
+    accelerated projected gradient descent. The weights exist only for the fitted source
+    sample (``weights_``): KMM is transductive.
+
+    Parameters
+    ----------
+    gamma : float or "median"
+        Kernel width :math:`\\gamma > 0`. ``"median"`` sets :math:`\\gamma = 1 / (2 \\sigma^2)`
+        with :math:`\\sigma` the median distance in the pooled sample (the median heuristic,
+        :func:`tlutils.divergence.median_heuristic`): a choice that needs no target labels.
+    max_weight : float
+        The bound :math:`B > 0` on every weight.
+    epsilon : float or None
+        Allowed relative deviation of the mean weight from 1, ``>= 0``; ``None`` uses
+        :math:`(\\sqrt{n_S} - 1) / \\sqrt{n_S}`, the choice of Huang et al.
+    max_iter : int
+        Largest number of gradient steps.
+    tol : float
+        Stop when no weight moves by more than ``tol`` in one step.
+
+    Attributes
+    ----------
+    weights_ : ndarray of shape (n_source,)
+        The weights of the source sample, each in ``[0, max_weight]``.
+    effective_sample_size_ : float
+        :func:`effective_sample_size` of ``weights_``.
+    gamma_ : float
+        The kernel width used.
+    n_iter_ : int
+        Gradient steps taken.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X_source = rng.normal(0.0, 1.0, size=(300, 1))
+    >>> X_target = rng.normal(1.0, 0.5, size=(300, 1))
+    >>> kmm = KernelMeanMatching(max_weight=20.0).fit(X_source, X_target=X_target)
+    >>> w = kmm.weights_
+    >>> bool(w[X_source[:, 0] > 0.5].mean() > 3 * w[X_source[:, 0] < -0.5].mean())
+    True
+    >>> abs(float(np.average(X_source[:, 0], weights=w)) - 1.0) < 0.15  # the target mean
+    True
+    """
+
+    def __init__(
+        self,
+        gamma: float | str = "median",
+        *,
+        max_weight: float = 10.0,
+        epsilon: float | None = None,
+        max_iter: int = 1000,
+        tol: float = 1e-6,
+    ) -> None:
+        self.gamma = gamma
+        self.max_weight = max_weight
+        self.epsilon = epsilon
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def _check_params(self) -> None:
+        if not (isinstance(self.gamma, str) and self.gamma == "median"):
+            if isinstance(self.gamma, str):
+                raise ValueError(
+                    f"gamma={self.gamma!r} is not supported; allowed: a number > 0 or 'median'"
+                )
+            _check_real(self.gamma, "gamma", low=0.0, strict=True)
+        _check_real(self.max_weight, "max_weight", low=0.0, strict=True)
+        _check_real(self.epsilon, "epsilon", low=0.0, strict=False, allow_none=True)
+        _check_positive_int(self.max_iter, "max_iter")
+        _check_real(self.tol, "tol", low=0.0, strict=True)
+
+    def _gamma_for(self, X: np.ndarray, target: np.ndarray) -> float:
+        if isinstance(self.gamma, str):
+            from tlutils.divergence import median_heuristic
+
+            return 1.0 / (2.0 * median_heuristic(X, target) ** 2)
+        return float(self.gamma)
+
+    def fit(self, X: Any, y: Any = None, *, X_target: Any = None) -> KernelMeanMatching:
+        """Solve for the weights of the source sample ``X`` that match ``X_target``.
+
+        ``y`` is ignored. Without ``X_target`` the source is its own target and all weights
+        are 1.
+        """
+        self._check_params()
+        X = validate_data(self, X, dtype=np.float64)
+        self.n_source_ = X.shape[0]
+        if X_target is None or X.shape[0] < 2:
+            self.n_target_ = X.shape[0] if X_target is None else len(X_target)
+            self.gamma_ = float("nan") if isinstance(self.gamma, str) else float(self.gamma)
+            self.weights_, self.n_iter_ = np.ones(X.shape[0]), 0
+        else:
+            target = _check_target(X_target, X.shape[1])
+            self.n_target_ = target.shape[0]
+            self.gamma_ = self._gamma_for(X, target)
+            self.weights_ = self._solve(X, target)
+        self.effective_sample_size_ = effective_sample_size(self.weights_)
+        return self
+
+    def _solve(self, X: np.ndarray, target: np.ndarray) -> np.ndarray:
+        n = X.shape[0]
+        K = _rbf(X, X, self.gamma_)
+        kappa = (n / target.shape[0]) * _rbf(X, target, self.gamma_).sum(axis=1)
+        eps = (math.sqrt(n) - 1.0) / math.sqrt(n) if self.epsilon is None else self.epsilon
+        band = (n * (1.0 - eps), n * (1.0 + eps))
+        step = 1.0 / max(float(np.linalg.eigvalsh(K)[-1]), 1e-12)
+        beta = _project_box_band(np.ones(n), self.max_weight, *band)
+        momentum, previous, t = beta.copy(), beta.copy(), 1.0
+        for iteration in range(1, self.max_iter + 1):
+            self.n_iter_ = iteration
+            beta = _project_box_band(
+                momentum - step * (K @ momentum - kappa), self.max_weight, *band
+            )
+            if np.max(np.abs(beta - previous)) <= self.tol:
+                break
+            t_next = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
+            momentum = beta + ((t - 1.0) / t_next) * (beta - previous)
+            previous, t = beta, t_next
+        return beta
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
