@@ -50,7 +50,7 @@ SHIFTS: tuple[str, ...] = ("none", "translation", "rotation", "noise", "contrast
 """Names of the domain shifts that :func:`apply_shift` can simulate."""
 
 TASKS: tuple[str, ...] = ("digits", "odd_even")
-"""Names of the labelling tasks: ten digit classes, or the binary label ``digit % 2``."""
+"""Names of the labelling tasks (ten digit classes, or the binary label ``digit % 2``)."""
 
 IMAGE_SHAPE: tuple[int, int] = (8, 8)
 N_PIXELS: int = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]

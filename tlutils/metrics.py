@@ -1,7 +1,7 @@
 """Precision, recall, F1 and a compact score report, computed from first principles.
 
-Why this module exists
-----------------------
+.. rubric:: Why this module exists
+
 The blog post that this book grew out of states the two central formulas the wrong
 way round. The correct definitions, used everywhere in this package, are
 
@@ -23,8 +23,8 @@ Undefined values (a zero denominator) follow scikit-learn's ``zero_division`` ru
 exactly, and produce this module's :class:`UndefinedMetricWarning` in exactly the
 situations where scikit-learn warns.
 
-Uncertainty and calibration
----------------------------
+.. rubric:: Uncertainty and calibration
+
 :func:`bootstrap_ci` puts a percentile-bootstrap confidence interval around a mean (for
 example of scores over seeds, or of paired differences) or around any metric of predictions
 (resampling the test examples). :func:`reliability_curve` and
@@ -474,6 +474,7 @@ def precision_recall_f1(
         * ``"weighted"``: mean of the per-class scores weighted by support (the number of
           true samples of each class); if all supports are 0, a plain mean.
         * ``None``: no averaging; a table with one row per label.
+
         With ``zero_division=np.nan``, undefined per-class scores are left out of the
         macro and weighted means (and the mean is NaN if all of them are undefined).
     pos_label : label, default 1
