@@ -1,7 +1,8 @@
 # Two commands do all the set-up on a fresh clone (see README.md):
 #   make book   -- create .venv, execute every notebook, build the HTML site (warnings are errors)
 #   make test   -- create .venv if missing, run the whole test suite
-# Other targets: make lint, make lab, make lock, make clean.
+# Other targets: make bench, make lint, make lab, make lock, make clean.
+# In a classroom without internet: make venv WHEELHOUSE=wheelhouse (see tools/wheelhouse.sh).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -10,17 +11,23 @@ STAMP  := $(VENV)/.installed
 
 # Quiet TensorFlow's C++ logging (nbval and the -W book build treat stderr output as a failure).
 export TF_CPP_MIN_LOG_LEVEL := 3
+# On CPUs where TensorFlow turns on its oneDNN kernels it says so on stderr (which fails the -W
+# build) and rounds differently; switching them off gives the same numbers on every machine.
+export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: book test lint lab lock clean venv
+# With WHEELHOUSE set, packages come from that folder only (no package index is contacted).
+PIP_SOURCE := $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE),)
+
+.PHONY: book test bench lint lab lock clean venv
 
 venv: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(if $(WHEELHOUSE),,$(BIN)/python -m pip install --quiet --upgrade pip)
+	$(BIN)/python -m pip install --quiet $(PIP_SOURCE) -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -30,6 +37,11 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Execute every notebook cold in a fresh kernel, then time a cold and a no-change book build;
+# writes book/benchmark/{benchmark.csv,benchmark.md,notebooks.md,build.md} (shown in the book).
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
