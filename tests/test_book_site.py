@@ -159,7 +159,7 @@ def test_api_reference_documents_every_public_name(site: Path) -> None:
         if page.stem != "index"
     }
     assert len(pages) >= 12, f"expected an API page per module, found {sorted(pages)}"
-    missing, misread = {}, []
+    missing, misread, bases_object = {}, [], []
     for module_name, stem in pages.items():
         html = (site / "api" / f"{stem}.html").read_text(encoding="utf-8")
         module = importlib.import_module(module_name)
@@ -170,6 +170,9 @@ def test_api_reference_documents_every_public_name(site: Path) -> None:
         # docstring as "type: description" and shows a "Type" field holding the text.
         if '">Type<span class="colon">' in html:
             misread.append(module_name)
+        if re.search(r"Bases: <code[^>]*><span[^>]*>object<", html):
+            bases_object.append(module_name)
+    assert not bases_object, f"a 'Bases: object' line (no information) in {bases_object}"
     assert not missing, f"public names without an entry in the API reference: {missing}"
     assert not misread, f"a constant's docstring has 'words: ...' on its first line: {misread}"
 

@@ -15,6 +15,8 @@
 - Leaves out of the API reference the ``set_*_request`` methods that scikit-learn generates on
   every estimator for metadata routing: they are not part of tlutils, and their docstrings
   link to scikit-learn's own documentation (unresolved references, so warnings).
+- Omits the "Bases: object" line that ``show-inheritance`` prints for a plain class (a
+  dataclass, say): it tells the reader nothing. Real base classes are still listed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.ext.autodoc import ClassDocumenter, Options
 
 STYLE_SHEET = "offline_site.css"
 STYLE = """\
@@ -116,6 +119,16 @@ def skip_metadata_routing(
     return None
 
 
+class ClassDocumenterWithoutObjectBase(ClassDocumenter):
+    """autodoc's class documenter, minus the "Bases: object" line of a class with no base."""
+
+    def add_directive_header(self, sig: str) -> None:
+        if getattr(self.object, "__bases__", None) == (object,):
+            self.options = Options(self.options)  # a copy: the directive shares its options
+            self.options["show-inheritance"] = False
+        super().add_directive_header(sig)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file(None, body=THEME_MODE_FIX, priority=0)
     app.add_css_file(STYLE_SHEET, priority=900)
@@ -124,4 +137,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", link_buttons_to_real_sources, priority=900)
     app.setup_extension("sphinx.ext.autodoc")  # defines the autodoc-skip-member event
     app.connect("autodoc-skip-member", skip_metadata_routing)
+    app.add_autodocumenter(ClassDocumenterWithoutObjectBase, override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
