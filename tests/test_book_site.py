@@ -149,6 +149,13 @@ def test_notebook_pages_show_glued_numbers(site: Path) -> None:
         assert "Traceback (most recent call last)" not in html, f"{nb.stem}: an error is shown"
 
 
+def test_no_table_shows_nan_to_the_reader(site: Path) -> None:
+    """A NaN cell in a displayed DataFrame is a missing value the reader cannot interpret;
+    tables leave such cells blank or fill them with a meaningful value."""
+    with_nan = [p.name for p in content_pages(site) if "<td>NaN</td>" in p.read_text("utf-8")]
+    assert not with_nan, f"tables with NaN cells in: {with_nan}"
+
+
 def test_api_reference_documents_every_public_name(site: Path) -> None:
     """Each tlutils module's __all__ appears in its API page (autodoc ran, nothing lost)."""
     import importlib
@@ -476,6 +483,17 @@ def test_search_finds_pages_of_the_book(
     book_pages = {server + name for name in page_names(site)}
     found = {urldefrag(hit).url.split("?")[0] for hit in hits}
     assert found & book_pages, f"search for {SEARCH_WORD!r} found no page of the book: {hits}"
+    page.wait_for_function(
+        "() => (document.querySelector('#search-results .search-summary')?.innerText || '')"
+        ".includes('Search finished')",
+        timeout=60_000,
+    )
+    snippets = page.eval_on_selector_all(
+        "#search-results p.context", "ps => ps.map(p => p.innerText)"
+    )
+    assert snippets, "the results carry no text snippets"
+    raw_tex = [text for text in snippets if re.search(r"\\[(\[]|\\begin\{|\\end\{", text)]
+    assert not raw_tex, f"search snippets show TeX source: {raw_tex[:2]}"
     page.screenshot(path=str(screenshot_dir / f"search-{device}.png"), full_page=True, scale="css")
     assert not problems, problems
     page.context.close()

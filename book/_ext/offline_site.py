@@ -15,6 +15,9 @@
 - Leaves out of the API reference the ``set_*_request`` methods that scikit-learn generates on
   every estimator for metadata routing: they are not part of tlutils, and their docstrings
   link to scikit-learn's own documentation (unresolved references, so warnings).
+- Shows math as an ellipsis in the snippets on the search results page: Sphinx's search cuts
+  them from the page's HTML, where math is still TeX source (``\\(\\theta_T\\)``) for
+  MathJax to typeset, so the reader saw raw TeX.
 - Omits the "Bases: object" line that ``show-inheritance`` prints for a plain class (a
   dataclass, say): it tells the reader nothing. Real base classes are still listed.
 """
@@ -43,6 +46,21 @@ THEME_MODE_FIX = (
     "if (!document.documentElement.dataset.mode) {"
     " document.documentElement.dataset.mode = 'auto'; }"
 )
+
+# Sphinx's searchtools.js turns a result page's HTML into text with Search.htmlToText; wrap it
+# so that each math element becomes an ellipsis first (its text is TeX source, unreadable in a
+# snippet).
+SEARCH_SNIPPET_FIX = """
+document.addEventListener("DOMContentLoaded", () => {
+  if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
+  const toText = Search.htmlToText;
+  Search.htmlToText = (htmlString, anchor) => {
+    const doc = new DOMParser().parseFromString(htmlString, "text/html");
+    doc.querySelectorAll(".math").forEach((el) => el.replaceWith("\u2026"));
+    return toText(doc.documentElement.outerHTML, anchor);
+  };
+});
+"""
 
 
 def is_thebe_script(script: Any) -> bool:
@@ -131,6 +149,7 @@ class ClassDocumenterWithoutObjectBase(ClassDocumenter):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file(None, body=THEME_MODE_FIX, priority=0)
+    app.add_js_file(None, body=SEARCH_SNIPPET_FIX, priority=900)
     app.add_css_file(STYLE_SHEET, priority=900)
     app.connect("builder-inited", write_style_sheet)
     app.connect("html-page-context", drop_thebe, priority=900)
