@@ -7,10 +7,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from tlutils import experiments
 from tlutils.data import load_digit_domains
-from tlutils.experiments import StrategySpec, first_meeting_budget, run_grid, summarize_grid
+from tlutils.experiments import (
+    StrategySpec,
+    first_meeting_budget,
+    run_grid,
+    summarize_grid,
+    t_interval,
+)
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +169,26 @@ def test_summarize_grid_t_interval() -> None:
         summarize_grid(table, "accuracy", confidence=95)
     with pytest.raises(ValueError, match="strategy 'c' is not in summary"):
         first_meeting_budget(summary.reset_index(), "a", "c")
+
+
+def test_t_interval_matches_scipy_and_handles_one_value() -> None:
+    values = [0.81, 0.84, 0.79, 0.88, 0.83]
+    mean, low, high = t_interval(values, confidence=0.9)
+    expected = stats.t.interval(0.9, 4, loc=np.mean(values), scale=stats.sem(values))
+    assert mean == pytest.approx(np.mean(values))
+    assert (low, high) == pytest.approx(expected)
+    single = t_interval([0.7])
+    assert single[0] == 0.7 and np.isnan(single[1]) and np.isnan(single[2])
+
+
+@pytest.mark.parametrize(
+    ("values", "kwargs", "match"),
+    [
+        ([], {}, r"values has shape \(0,\); allowed: a non-empty 1-D sequence"),
+        ([[0.1, 0.2]], {}, r"values has shape \(1, 2\)"),
+        ([0.1, 0.2], {"confidence": 95}, "confidence=95 is not allowed"),
+    ],
+)
+def test_t_interval_rejects_bad_input(values, kwargs, match) -> None:
+    with pytest.raises(ValueError, match=match):
+        t_interval(values, **kwargs)

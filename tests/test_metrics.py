@@ -22,6 +22,7 @@ from tlutils.metrics import (
     PRF,
     BootstrapCI,
     UndefinedMetricWarning,
+    best_threshold,
     bootstrap_ci,
     classification_scores,
     confusion_counts,
@@ -833,3 +834,43 @@ def test_calibration_bad_input(y_true, y_prob, kwargs, error, match):
         expected_calibration_error(y_true, y_prob, **kwargs)
     with pytest.raises(error, match=match):
         reliability_curve(y_true, y_prob, **kwargs)
+
+
+# --------------------------------------------------------------------------- best_threshold
+
+
+def test_best_threshold_moves_only_when_that_helps() -> None:
+    assert best_threshold([0, 0, 1, 1], [0.0, 0.25, 0.375, 1.0]) == 0.3125
+    assert best_threshold([0, 1], [0.2, 0.9]) == 0.5  # 0.5 already separates: it wins the tie
+    assert best_threshold([1, 1, 1], [0.1, 0.2, 0.3]) == 0.0  # everything positive
+    assert best_threshold([0, 0, 0], [0.7, 0.8, 0.9]) == np.inf  # everything negative
+
+
+def test_best_threshold_maximises_the_score_it_is_given() -> None:
+    rng = np.random.default_rng(3)
+    y_true = rng.integers(0, 2, size=200)
+    y_score = np.clip(0.3 * y_true + rng.normal(0.35, 0.2, size=200), 0, 1)
+
+    def f1(true, pred):
+        return precision_recall_f1(true, pred, zero_division=0.0).f1
+
+    for score in (None, f1):
+        threshold = best_threshold(y_true, y_score, score=score)
+        chosen = (score or accuracy_score)(y_true, (y_score >= threshold).astype(int))
+        for t in np.linspace(0, 1, 101):
+            assert chosen >= (score or accuracy_score)(y_true, (y_score >= t).astype(int))
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_score", "kwargs", "error", "match"),
+    [
+        ([0, 2], [0.1, 0.2], {}, ValueError, "y_true contains 2; allowed: the labels 0 and 1"),
+        (["a", "b"], [0.1, 0.2], {}, ValueError, "y_true contains 'a'"),
+        ([0, 1], [0.1, 0.2, 0.3], {}, ValueError, r"y_score has shape \(3,\).*2 numbers"),
+        ([0, 1], [0.1, np.nan], {}, ValueError, "y_score contains nan or inf"),
+        ([0, 1], [0.1, 0.2], {"score": "f1"}, TypeError, "score='f1' is not callable"),
+    ],
+)
+def test_best_threshold_rejects_bad_input(y_true, y_score, kwargs, error, match) -> None:
+    with pytest.raises(error, match=match):
+        best_threshold(y_true, y_score, **kwargs)

@@ -41,6 +41,7 @@ __all__ = [
     "first_meeting_budget",
     "run_grid",
     "summarize_grid",
+    "t_interval",
 ]
 
 CACHE_ENV_VAR = "TLUTILS_CACHE_DIR"
@@ -438,6 +439,30 @@ _ROW_KEYS = ("strategy", "budget", "labels_per_class", "n_train", "seed", "cache
 # --------------------------------------------------------------------------- summaries
 
 
+def t_interval(values: Any, *, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t confidence interval ``(mean, low, high)`` of a few values.
+
+    The interval is ``mean +/- t_{n-1} * std / sqrt(n)``: for scores over ``n`` seeds, an
+    interval for the mean over seeds (seeds treated as independent draws). With one value
+    the interval is ``(nan, nan)``.
+
+    Examples
+    --------
+    >>> [round(v, 3) for v in t_interval([0.5, 0.6, 0.7])]
+    [0.6, 0.352, 0.848]
+    """
+    if not (isinstance(confidence, float) and 0.0 < confidence < 1.0):
+        raise ValueError(f"confidence={confidence!r} is not allowed; allowed: a float in (0, 1)")
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"values has shape {array.shape}; allowed: a non-empty 1-D sequence")
+    n, mean = array.size, float(array.mean())
+    if n == 1:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * array.std(ddof=1) / math.sqrt(n))
+    return mean, mean - half, mean + half
+
+
 def summarize_grid(results: pd.DataFrame, metric: str, *, confidence: float = 0.95) -> pd.DataFrame:
     """Mean and Student-t confidence interval of ``metric`` per strategy and budget.
 
@@ -471,13 +496,8 @@ def summarize_grid(results: pd.DataFrame, metric: str, *, confidence: float = 0.
     for (strategy, budget), group in results.groupby(["strategy", "budget"], sort=False):
         values = group[metric].to_numpy(dtype=float)
         n = len(values)
-        mean = float(values.mean())
+        mean, low, high = t_interval(values, confidence=confidence)
         std = float(values.std(ddof=1)) if n > 1 else math.nan
-        half = (
-            float(stats.t.ppf(0.5 + confidence / 2, n - 1) * std / math.sqrt(n))
-            if n > 1
-            else math.nan
-        )
         rows.append(
             {
                 "strategy": strategy,
@@ -485,8 +505,8 @@ def summarize_grid(results: pd.DataFrame, metric: str, *, confidence: float = 0.
                 "labels_per_class": float(group["labels_per_class"].mean()),
                 "mean": mean,
                 "std": std,
-                "low": mean - half,
-                "high": mean + half,
+                "low": low,
+                "high": high,
                 "n_seeds": n,
             }
         )
