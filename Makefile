@@ -1,5 +1,6 @@
 # Two commands do all the set-up on a fresh clone (see README.md):
-#   make book   -- create .venv, execute every notebook, build the HTML site (warnings are errors)
+#   make book   -- create .venv, execute the notebooks (on every core, at most 4 at once; JOBS=n
+#                  to choose), build the HTML site (warnings are errors)
 #   make test   -- create .venv if missing, run the whole test suite
 # Other targets: make bench, make lint, make lab, make lock, make clean.
 # In a classroom without internet: make venv WHEELHOUSE=wheelhouse (see tools/wheelhouse.sh).
@@ -31,7 +32,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# tools/execute_book.py executes the notebooks the execution cache lacks, $(JOBS) at a time
+# (default: one per core, at most 4); the build then finds them all cached and only renders.
+JOBS ?=
+
 book: $(STAMP)
+	$(BIN)/python tools/execute_book.py $(if $(JOBS),--jobs $(JOBS),)
 	$(BIN)/jupyter-book build book --warningiserror --keep-going
 	@echo "The site is in book/_build/html (open book/_build/html/index.html)."
 
