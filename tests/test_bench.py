@@ -207,7 +207,7 @@ def test_cold_build_is_both_steps_of_make_book_and_says_how_it_splits() -> None:
     assert cold.measurement == Measurement(118.0, 950.0)
     assert cold.measurement.cpu_s == 196.0
     line = bench.build_table([cold], "On X.").splitlines()[2]
-    assert line.startswith("| Cold build: notebooks executed 2 at a time (101.0 s), then the site ")
+    assert line.startswith("| Cold build: notebooks 2 at a time (101.0 s) + rendering (17.0 s) |")
     assert "| 118.0 | 950 | time ≤ 300 s | ✓ yes |" in line
     execute, render = bench.book_commands(ROOT / "book", Path("/tmp/out"), 3)
     assert execute[1].endswith("tools/execute_book.py") and execute[-2:] == ["--jobs", "3"]

@@ -518,11 +518,11 @@ def cold_build_title(execution: Measurement, rendering: Measurement, jobs: int) 
     Examples
     --------
     >>> cold_build_title(Measurement(101.2, 900), Measurement(17.6, 400), 2)
-    'Cold build: notebooks executed 2 at a time (101.2 s), then the site rendered (17.6 s)'
+    'Cold build: notebooks 2 at a time (101.2 s) + rendering (17.6 s)'
     """
     return (
-        f"Cold build: notebooks executed {jobs} at a time ({execution.wall_s:.1f} s), "
-        f"then the site rendered ({rendering.wall_s:.1f} s)"
+        f"Cold build: notebooks {jobs} at a time ({execution.wall_s:.1f} s) "
+        f"+ rendering ({rendering.wall_s:.1f} s)"
     )
 
 
