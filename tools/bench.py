@@ -564,7 +564,7 @@ def machine_line(load: tuple[float, float] | None = None) -> str:
     True
     """
     parts = [
-        f"Measured on {cpu_model()} ({core_count()} cores)",
+        f"Measured on {cpu_model()} ({execute_book.core_count()} cores)",
         dt.date.today().isoformat(),
         f"Python {platform.python_version()}",
         f"TensorFlow {tensorflow_version()}",
@@ -589,19 +589,6 @@ def cpu_model() -> str:
             if line.startswith("model name"):
                 return " ".join(line.split(":", 1)[1].split())
     return platform.processor() or platform.machine() or "unknown CPU"
-
-
-def core_count() -> int:
-    """The number of CPU cores this process may use.
-
-    Examples
-    --------
-    >>> core_count() >= 1
-    True
-    """
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def tensorflow_version() -> str:

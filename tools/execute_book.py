@@ -46,16 +46,29 @@ class Outcome:
     error: str | None
 
 
-def default_jobs() -> int:
-    """How many notebooks run at once by default: the usable CPU cores, at most 4.
+def core_count() -> int:
+    """The number of CPU cores this process may use.
 
     Examples
     --------
-    >>> 1 <= default_jobs() <= MAX_DEFAULT_JOBS
+    >>> core_count() >= 1
     True
     """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, MAX_DEFAULT_JOBS))
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def default_jobs(cores: int | None = None) -> int:
+    """How many notebooks run at once by default: ``cores`` (default: the usable CPU cores),
+    at most 4.
+
+    Examples
+    --------
+    >>> default_jobs(2), default_jobs(16), default_jobs(1)
+    (2, 4, 1)
+    """
+    return max(1, min(core_count() if cores is None else cores, MAX_DEFAULT_JOBS))
 
 
 def book_settings(book_dir: Path = BOOK_DIR) -> dict:
