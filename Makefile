@@ -41,8 +41,15 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build book --warningiserror --keep-going
 	@echo "The site is in book/_build/html (open book/_build/html/index.html)."
 
+# The notebooks run as for the book (into its execution cache, on every core) and are exported
+# with their outputs; pytest's nbval run then executes each once more and compares the outputs.
+# pytest-xdist spreads the tests over $(TEST_WORKERS) processes; --dist loadscope keeps each
+# notebook's cells, and each test module, in one process.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python tools/execute_book.py --export book/_build/nbval $(if $(JOBS),--jobs $(JOBS),)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 # Execute every notebook cold in a fresh kernel, then time a cold and a no-change book build;
 # writes book/benchmark/{benchmark.csv,benchmark.md,notebooks.md,build.md} (shown in the book).

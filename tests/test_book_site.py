@@ -183,7 +183,11 @@ def test_api_reference_documents_every_public_name(site: Path) -> None:
     for module_name, stem in pages.items():
         html = (site / "api" / f"{stem}.html").read_text(encoding="utf-8")
         module = importlib.import_module(module_name)
-        absent = [name for name in module.__all__ if f'id="{module_name}.{name}"' not in html]
+        # A re-exported name (tlutils.adapt's) is documented on the page of the module that
+        # defines it; that page is checked in its own turn.
+        defined_in = {n: getattr(getattr(module, n), "__module__", None) for n in module.__all__}
+        own = [n for n, where in defined_in.items() if where in (module_name, None)]
+        absent = [name for name in own if f'id="{module_name}.{name}"' not in html]
         if absent:
             missing[module_name] = absent
         # napoleon reads "text: more text" on the first line of a constant's or property's

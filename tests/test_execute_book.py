@@ -111,6 +111,40 @@ def test_path_output_puts_the_cache_where_jupyter_book_looks(tmp_path: Path) -> 
     assert not (book / "_build").exists()
 
 
+def load_tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tools_execute_book", TOOL)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_export_writes_the_executed_notebooks_with_their_outputs(tmp_path: Path) -> None:
+    book = make_book(tmp_path, {"a": "print('exported')"})
+    result = run_tool(book, "--export", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    executed = nbformat.read(tmp_path / "out" / "a.ipynb", as_version=4)
+    code = executed.cells[1]
+    assert code.execution_count == 1 and code.outputs[0]["text"] == "exported\n"
+
+
+def test_a_changed_package_empties_the_cache(tmp_path: Path) -> None:
+    book = make_book(tmp_path, {"a": "print('before')"})
+    assert run_tool(book).returncode == 0
+    tool = load_tool()
+    cache_dir = book / "_build" / ".jupyter_cache"
+    assert not tool.forget_if_package_changed(cache_dir, tool.package_fingerprint())
+    assert "before" in cached_output(book, "a")
+    assert tool.forget_if_package_changed(cache_dir, "another version of tlutils")
+    with pytest.raises(KeyError):
+        cached_output(book, "a")
+    again = run_tool(book)  # the stamp now disagrees with the real sources: everything reruns
+    assert "tlutils changed" in again.stdout and "executing 1 notebook(s)" in again.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -127,12 +161,6 @@ def test_bad_arguments_are_clear_errors(args: list[str], message: str) -> None:
 
 def test_docstring_examples_run() -> None:
     import doctest
-    import importlib.util
 
-    spec = importlib.util.spec_from_file_location("tools_execute_book", TOOL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    result = doctest.testmod(module)
+    result = doctest.testmod(load_tool())
     assert result.attempted >= 5 and result.failed == 0

@@ -10,10 +10,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.decomposition import PCA
 
 from tlutils.plotting import colour_for
 from tlutils.plotting.curves import plot_learning_curves
 from tlutils.plotting.features import embed_2d, plot_embedding, plot_filters
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
 
 
 @pytest.fixture()
@@ -29,74 +36,81 @@ def summary() -> pd.DataFrame:
     )
 
 
-def test_learning_curves_draw_means_bands_and_colours(summary) -> None:
-    fig = plot_learning_curves(summary, order=["fine-tune all", "target only"])
+def test_learning_curves_draw_a_line_and_a_band_per_strategy(summary) -> None:
+    fig = plot_learning_curves(summary, order=["fine-tune all", "target only"], metric="f1")
     ax = fig.axes[0]
     lines = ax.get_lines()
     assert [line.get_label() for line in lines] == ["fine-tune all", "target only"]
     assert list(lines[1].get_ydata()) == [0.5, 0.7, 0.9]
-    assert lines[0].get_color() == colour_for("fine-tune all")
+    assert [line.get_color() for line in lines] == [
+        colour_for(s) for s in summary["strategy"][::-3]
+    ]
     assert len(ax.collections) == 2  # one band per strategy
-    assert ax.get_xscale() == "log" and "per class" in ax.get_xlabel()
-    assert "accuracy" in ax.get_ylabel()
+    band = ax.collections[1].get_paths()[0].vertices[:, 1]
+    assert band.min() == pytest.approx(0.45) and band.max() == pytest.approx(0.92)
+    assert ax.get_xscale() == "log"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "5", "50"]
-    plt.close(fig)
+    assert ax.get_ylabel() == "test f1 (mean over seeds)"
 
 
-def test_learning_curves_never_share_a_colour(summary) -> None:
-    clash = summary.copy()
-    clash.loc[clash["strategy"] == "target only", "strategy"] = "feature extraction"
-    clash.loc[clash["strategy"] == "fine-tune all", "strategy"] = "frozen base + new head"
-    names = ["frozen base + new head", "feature extraction"]  # one strategy, two names
-    assert colour_for(names[0]) == colour_for(names[1])  # the case this test is about
-    fig = plot_learning_curves(clash, order=names)
-    colours = [line.get_color() for line in fig.axes[0].get_lines()]
-    assert len(set(colours)) == 2
-    plt.close(fig)
+def test_learning_curves_never_give_two_strategies_one_colour(summary) -> None:
+    taken = colour_for("target only")
+    clash = next(name for name in (f"s{i}" for i in range(100)) if colour_for(name) == taken)
+    renamed = summary.replace({"fine-tune all": clash})
+    colours = [line.get_color() for line in plot_learning_curves(renamed).axes[0].get_lines()]
+    assert colours[0] == taken and colours[1] != taken
 
 
-def test_learning_curves_bad_input(summary) -> None:
-    with pytest.raises(ValueError, match=r"summary lacks columns \['low'\]"):
-        plot_learning_curves(summary.drop(columns="low"))
-    with pytest.raises(ValueError, match="unknown strategies"):
-        plot_learning_curves(summary, order=["nope"])
-    with pytest.raises(TypeError, match="summary has type list"):
-        plot_learning_curves([])
-    with pytest.raises(ValueError, match="summary is empty"):
-        plot_learning_curves(summary.iloc[:0])
+def test_learning_curves_draw_into_a_given_axes(summary) -> None:
+    fig, (left, right) = plt.subplots(1, 2)
+    assert plot_learning_curves(summary, ax=right) is fig
+    assert len(right.get_lines()) == 2 and not left.get_lines()
 
 
-def test_filters_one_panel_per_filter_and_shared_scale() -> None:
-    kernel = np.arange(3 * 3 * 6, dtype=float).reshape(3, 3, 1, 6) - 20
-    fig = plot_filters(kernel, ncols=4)
-    images = [ax.images[0] for ax in fig.axes if ax.images]
-    assert len(images) == 6
-    assert all(im.get_clim() == (-33.0, 33.0) for im in images)
-    np.testing.assert_array_equal(images[2].get_array(), kernel[:, :, 0, 2])
-    plt.close(fig)
-    with pytest.raises(ValueError, match="kernel has shape"):
+def test_learning_curves_reject_an_unknown_strategy(summary) -> None:
+    with pytest.raises(ValueError, match=r"order=\['oracle'\] names \['oracle'\]"):
+        plot_learning_curves(summary, order=["oracle"])
+
+
+def test_filters_share_one_symmetric_colour_scale() -> None:
+    kernel = np.random.default_rng(0).normal(size=(3, 3, 1, 10))
+    fig = plot_filters(kernel, ncols=4, title="conv1")
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(shown) == 10  # the two spare panels of the 3 x 4 grid are hidden
+    assert [ax.get_title() for ax in shown[:2]] == ["filter 1", "filter 2"]
+    limit = np.abs(kernel).max()
+    assert all(ax.images[0].get_clim() == (-limit, limit) for ax in shown)
+    np.testing.assert_array_equal(shown[3].images[0].get_array(), kernel[:, :, 0, 3])
+    assert fig.get_suptitle() == "conv1"
+
+
+def test_filters_need_a_one_channel_kernel() -> None:
+    with pytest.raises(ValueError, match=r"kernel has shape \(3, 3, 2, 4\)"):
         plot_filters(np.zeros((3, 3, 2, 4)))
-    with pytest.raises(ValueError, match="ncols=0"):
-        plot_filters(np.zeros((3, 3, 1, 4)), ncols=0)
 
 
-def test_embedding_pca_separates_clusters_and_plot_colours_by_label() -> None:
-    rng = np.random.default_rng(0)
-    features = np.vstack([rng.normal(0, 0.1, (10, 6)), rng.normal(3, 0.1, (10, 6))])
-    points = embed_2d(features, method="pca")
-    assert points.shape == (20, 2)
-    gap = abs(points[:10, 0].mean() - points[10:, 0].mean())
-    assert gap > 10 * points[:10, 0].std()
-    tsne = embed_2d(features, method="tsne", random_state=0)
-    assert tsne.shape == (20, 2)
-    fig = plot_embedding(points, np.repeat([0, 1], 10), label_names=["source", "target"])
+def test_embed_2d_is_scikit_learns_projection() -> None:
+    features = np.random.default_rng(1).normal(size=(40, 6))
+    expected = PCA(n_components=2, random_state=0).fit_transform(features)
+    np.testing.assert_allclose(embed_2d(features), expected)
+    tsne = embed_2d(features[:12], method="tsne")  # t-SNE is slow: a few points suffice
+    assert tsne.shape == (12, 2) and np.isfinite(tsne).all()
+
+
+def test_embed_2d_needs_three_points() -> None:
+    with pytest.raises(ValueError, match=r"features has 2 row\(s\)"):
+        embed_2d(np.zeros((2, 5)))
+
+
+def test_embedding_has_one_legend_entry_per_label() -> None:
+    points = np.arange(12, dtype=float).reshape(6, 2)
+    fig = plot_embedding(points, np.array([1, 0, 1, 2, 2, 2]), label_names=["a", "b", "c"])
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["source", "target"]
-    assert len(ax.collections) == 2
-    plt.close(fig)
-    with pytest.raises(ValueError, match="method='umap'"):
-        embed_2d(features, method="umap")
-    with pytest.raises(ValueError, match="points has shape"):
-        plot_embedding(np.zeros((4, 3)), np.zeros(4))
-    with pytest.raises(ValueError, match="labels has shape"):
-        plot_embedding(np.zeros((4, 2)), np.zeros(3))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c"]
+    np.testing.assert_array_equal(ax.collections[2].get_offsets(), points[3:])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("component 1", "component 2")
+
+
+def test_embedding_needs_one_label_per_point() -> None:
+    with pytest.raises(ValueError, match="labels has 3 entries but points has 4"):
+        plot_embedding(np.zeros((4, 2)), np.array([0, 1, 0]))

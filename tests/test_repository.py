@@ -62,10 +62,6 @@ def environment_pip_pins() -> dict[str, str]:
     return pins
 
 
-def test_there_are_notebooks() -> None:
-    assert NOTEBOOKS, "notebooks/ holds no .ipynb"
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_stored_without_outputs(path: Path) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -87,6 +83,46 @@ def test_notebook_uses_tlutils_and_is_in_the_toc(path: Path) -> None:
     assert f"notebooks/{path.stem}" in toc, f"{path.name} is not in book/_toc.yml"
 
 
+MAX_LINE, MAX_CELL_LINES = 79, 40  # the code box of a book page; a cell read at a glance
+
+
+def code_cells(path: Path) -> list[str]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_code_is_readable_on_the_page(path: Path) -> None:
+    long_lines, long_cells = [], []
+    for number, source in enumerate(code_cells(path)):
+        lines = source.splitlines()
+        long_lines += [f"code cell {number}: {line!r}" for line in lines if len(line) > MAX_LINE]
+        if len(lines) > MAX_CELL_LINES:
+            long_cells.append(f"code cell {number} ({len(lines)} lines)")
+    assert not long_lines, f"lines over {MAX_LINE} characters: {long_lines[:5]}"
+    assert not long_cells, f"cells over {MAX_CELL_LINES} lines: {long_cells}"
+
+
+def test_no_notebook_defines_a_helper_defined_elsewhere() -> None:
+    """A public function or class is defined once: in one notebook or one tlutils module."""
+    import ast
+
+    owners: dict[str, list[str]] = {}
+    for path in NOTEBOOKS:
+        for source in code_cells(path):
+            # IPython magics (the Colab cell's %pip) are not Python: read them as `pass`
+            code = re.sub(r"^(\s*)%.*$", r"\1pass", source, flags=re.M)
+            for node in ast.parse(code).body:
+                if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                    owners.setdefault(node.name, []).append(path.stem[:2])
+    for module in ROOT.glob("tlutils/**/*.py"):
+        for node in ast.parse(module.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_"):
+                owners.setdefault(node.name, []).append(f"tlutils/{module.name}")
+    twice = {name: places for name, places in owners.items() if len(places) > 1}
+    assert not twice, f"defined more than once: {twice}"
+
+
 def test_no_code_downloads_at_run_time() -> None:
     sources = [*ROOT.glob("tlutils/**/*.py"), *NOTEBOOKS]
     hits = [str(p.relative_to(ROOT)) for p in sources if NETWORK_PATTERNS.search(p.read_text())]
@@ -97,9 +133,6 @@ def test_requirements_are_fully_pinned_and_cover_the_top_level() -> None:
     pins = read_pins(ROOT / "requirements.txt")
     missing = [name for name in top_level_requirements() if name not in pins]
     assert not missing, f"requirements.txt lacks pins for {missing}"
-    assert pins["tensorflow-cpu"].startswith("2.21")
-    assert pins["keras"].startswith("3.")
-    assert int(pins["jupyter-book"].split(".")[0]) < 2
 
 
 def test_environment_yml_agrees_with_requirements() -> None:
@@ -117,12 +150,3 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_test_one() -> None:
     assert "make book" in readme and "make test" in readme
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^make test$", ci, re.M), ".ci/run must call the README's test command"
-
-
-def test_mathjax_is_vendored_and_configured() -> None:
-    script = ROOT / "book" / "_vendor" / "mathjax" / "tex-mml-chtml.js"
-    assert script.stat().st_size > 500_000
-    fonts = list((ROOT / "book/_vendor/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))
-    assert len(fonts) > 10
-    config = yaml.safe_load((ROOT / "book" / "_config.yml").read_text())
-    assert config["sphinx"]["config"]["mathjax_path"] == "mathjax/tex-mml-chtml.js"

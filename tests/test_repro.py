@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from tlutils.repro import MAX_SEED, set_seed
+from tlutils.repro import set_seed
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
@@ -49,18 +49,9 @@ def test_different_seeds_give_different_draws() -> None:
         assert not np.array_equal(values, second[source]), source
 
 
-def test_seed_is_exported_to_the_environment() -> None:
+def test_seed_is_exported_for_child_processes() -> None:
     set_seed(99, deterministic=False)
     assert os.environ["PYTHONHASHSEED"] == "99"
-
-
-def test_numpy_integer_and_extreme_seeds_are_accepted() -> None:
-    set_seed(np.int64(5), deterministic=False)
-    after_numpy_int = np.random.rand()
-    set_seed(5, deterministic=False)
-    assert np.random.rand() == after_numpy_int
-    set_seed(0, deterministic=False)
-    set_seed(MAX_SEED, deterministic=False)
 
 
 @pytest.mark.parametrize("deterministic", [True, False])
@@ -73,19 +64,6 @@ def test_op_determinism_is_enabled_only_when_asked(
     assert calls == ([True] if deterministic else [])
 
 
-@pytest.mark.parametrize("seed", [1.0, "1", None, True, False, np.bool_(True), [1]])
-def test_non_integer_seed_is_a_type_error(seed: object) -> None:
-    with pytest.raises(TypeError, match=r"seed=.* must be an int"):
-        set_seed(seed)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize("seed", [-1, 2**32, 2**40])
-def test_out_of_range_seed_is_a_value_error(seed: int) -> None:
-    with pytest.raises(ValueError, match=rf"seed={seed} is out of range; allowed: 0\.\."):
-        set_seed(seed)
-
-
-@pytest.mark.parametrize("deterministic", [1, "yes", None])
-def test_non_bool_deterministic_is_a_type_error(deterministic: object) -> None:
-    with pytest.raises(TypeError, match="deterministic=.* must be a bool"):
-        set_seed(0, deterministic=deterministic)  # type: ignore[arg-type]
+def test_set_seed_rejects_seeds_numpy_cannot_take() -> None:
+    with pytest.raises(ValueError, match="seed=4294967296 is out of range"):
+        set_seed(2**32)

@@ -1,26 +1,32 @@
 """tlutils: the small helper package behind the book *Transfer learning, hands-on*.
 
-Modules, by purpose:
+The notebooks show the ideas; this package holds the plumbing. Modules, by purpose:
 
+- :mod:`tlutils.book`: what every notebook does first (``setup``) and ``glue_number``.
 - :mod:`tlutils.repro`: one seed helper for Python, NumPy and TensorFlow.
-- :mod:`tlutils.data`: source/target domain pairs built from scikit-learn's bundled data.
-- :mod:`tlutils.metrics`: precision, recall, F1 (binary and averaged), a score report,
-  bootstrap intervals and calibration error.
-- :mod:`tlutils.models`: the Keras models the notebooks share (MLP, small CNN, freezing,
-  new heads, L2-SP, a fast trainer).
-- :mod:`tlutils.experiments`: run strategy × label-budget × seed grids with a disk cache.
+- :mod:`tlutils.data`: source/target domains from scikit-learn's digits, shifts, target
+  splits, rotated two moons.
+- :mod:`tlutils.models`: the Keras networks of the notebooks (MLP, small CNN), freezing, new
+  heads, L2-SP.
+- :mod:`tlutils.training`: one fast trainer with early stopping on validation data, callbacks.
+- :mod:`tlutils.metrics`: precision, recall and F1 (from counts, and averaged), score reports,
+  decision thresholds.
+- :mod:`tlutils.stats`: intervals over seeds (Student t, bootstrap) and summaries.
+- :mod:`tlutils.calibration`: reliability curves and expected calibration error.
+- :mod:`tlutils.experiments`: strategy x label-budget x seed grids with a disk cache.
 - :mod:`tlutils.divergence`: how far apart two domains are (MMD, proxy A-distance).
-- :mod:`tlutils.adapt`: domain adaptation without target labels (importance weights, CORAL,
-  DANN with a gradient-reversal layer).
-- :mod:`tlutils.plotting`: the house plotting style and the book's plots, with
-  submodules ``curves``, ``features``, ``evaluation`` and ``adaptation``.
+- :mod:`tlutils.adapt`: adaptation without target labels (importance weights, CORAL, DANN).
+- :mod:`tlutils.plotting`: the house plotting style and the book's plots.
 
-``import tlutils`` imports no submodule (and so no TensorFlow); import the ones you need.
+Every argument check lives in ``tlutils._validation``. ``import tlutils`` imports no submodule
+(and so no TensorFlow); import the ones you need.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = [
     "adapt",
+    "book",
+    "calibration",
     "data",
     "divergence",
     "experiments",
@@ -28,4 +34,6 @@ __all__ = [
     "models",
     "plotting",
     "repro",
+    "stats",
+    "training",
 ]

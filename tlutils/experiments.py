@@ -1,18 +1,11 @@
 """Run a grid of transfer strategies over label budgets and seeds, with a disk cache.
 
-A learning curve needs many small training runs: every strategy, at every number of labels
-per class, for several seeds. :func:`run_grid` runs them all on the same target splits and
-returns one tidy table. Each run's scores are cached on disk under a key built from
-everything that can change the result (the strategy's name, source code or version string
-and parameters, the budget, the seed, the data and split settings, any extra ``config``
-and ``tlutils.__version__``), so rebuilding the book does not retrain unchanged runs.
-
-- :func:`run_grid` runs (or loads) the grid and returns a DataFrame.
-- :func:`summarize_grid` turns it into means with a Student-t confidence interval.
-- :func:`first_meeting_budget` finds the smallest budget at which two curves meet.
-- :func:`default_cache_dir` says where results go when no directory is given.
-
-This module does not import TensorFlow; the strategies do.
+A learning curve needs many small training runs: every strategy, at every number of labels per
+class, for several seeds. :func:`run_grid` runs them on shared target splits and caches each
+run's scores on disk under a key of everything that can change them (strategy code and
+parameters, budget, seed, data, ``config``, ``tlutils.__version__``), so a rebuild of the book
+retrains nothing unchanged. :func:`summarize_grid` gives means with Student-t intervals and
+:func:`first_meeting_budget` where two curves meet. No TensorFlow here; the strategies load it.
 """
 
 from __future__ import annotations
@@ -21,7 +14,6 @@ import hashlib
 import inspect
 import json
 import math
-import numbers
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,9 +22,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from tlutils._validation import (
+    MAX_SEED,
+    check_bool,
+    check_callable,
+    check_choice,
+    check_int,
+    check_real,
+    invalid,
+)
 from tlutils.data import Domain, TargetSplit, split_target
+from tlutils.stats import t_interval
 
 __all__ = [
     "CACHE_ENV_VAR",
@@ -41,7 +42,6 @@ __all__ = [
     "first_meeting_budget",
     "run_grid",
     "summarize_grid",
-    "t_interval",
 ]
 
 CACHE_ENV_VAR = "TLUTILS_CACHE_DIR"
@@ -50,24 +50,18 @@ CACHE_ENV_VAR = "TLUTILS_CACHE_DIR"
 ALL_LABELS = "all"
 """How the ``budget`` column names the budget ``None`` (every available label)."""
 
-_SPEC_KEYS = ("fn", "version", "params")
+_ROW_KEYS = ("strategy", "budget", "labels_per_class", "n_train", "seed", "cached")
+_STRATEGY = "a callable fn(split, seed, **params) -> {metric: number}"
 
 
 @dataclass(frozen=True)
 class StrategySpec:
     """A strategy: a callable plus what identifies its version for the cache.
 
-    ``fn(split, seed, **params)`` trains on ``split.train`` (and may use ``split.val``),
-    scores on ``split.test`` and returns a mapping ``{metric name: number}``.
-
-    Attributes
-    ----------
-    fn
-        The training-and-scoring function.
-    version
-        An explicit version string for the cache key; ``None`` uses ``fn``'s source code.
-    params
-        Keyword arguments passed to ``fn``; part of the cache key (JSON-serialisable).
+    ``fn(split, seed, **params)`` trains on ``split.train`` (and may use ``split.val``), scores
+    on ``split.test`` and returns ``{metric name: number}``. ``version`` names the code in the
+    cache key (``None``: ``fn``'s source code); ``params`` (JSON-serialisable) are passed to
+    ``fn`` and are part of the key.
 
     Examples
     --------
@@ -81,87 +75,33 @@ class StrategySpec:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-# --------------------------------------------------------------------------- validation
-
-
 def _as_spec(name: Any, value: Any) -> StrategySpec:
     if not isinstance(name, str) or not name:
-        raise TypeError(f"strategy name {name!r} is not allowed; allowed: a non-empty str")
-    if isinstance(value, StrategySpec):
-        spec = value
-    elif callable(value):
-        spec = StrategySpec(value)
-    elif isinstance(value, Mapping):
-        unknown = sorted(set(value) - set(_SPEC_KEYS))
-        if unknown or "fn" not in value:
-            raise ValueError(
-                f"strategies[{name!r}] has keys {sorted(value)}; allowed: 'fn' (required), "
-                "'version', 'params'"
-            )
-        spec = StrategySpec(value["fn"], value.get("version"), dict(value.get("params") or {}))
-    else:
-        raise TypeError(
-            f"strategies[{name!r}] has type {type(value).__name__}; allowed: a callable, a "
-            "StrategySpec or a dict with keys 'fn', 'version', 'params'"
-        )
-    if not callable(spec.fn):
-        raise TypeError(f"strategies[{name!r}]['fn'] is not callable; allowed: a function")
-    if spec.version is not None and not isinstance(spec.version, str):
-        raise TypeError(f"strategies[{name!r}] version={spec.version!r}; allowed: a str or None")
-    if not isinstance(spec.params, Mapping):
-        raise TypeError(f"strategies[{name!r}] params={spec.params!r}; allowed: a dict")
-    return spec
+        raise invalid("strategy name", "is not allowed", "a non-empty str", value=name)
+    where = f"strategies[{name!r}]"
+    if isinstance(value, Mapping):
+        if set(value) - {"fn", "version", "params"} or "fn" not in value:
+            keys = f"has keys {sorted(value)}"
+            raise invalid(where, keys, "'fn' (required), 'version', 'params'")
+        value = StrategySpec(value["fn"], value.get("version"), dict(value.get("params") or {}))
+    elif not isinstance(value, StrategySpec):
+        value = StrategySpec(check_callable(value, where, _STRATEGY + ", a StrategySpec or dict"))
+    check_callable(value.fn, f"{where}.fn", _STRATEGY)
+    if not isinstance(value.params, Mapping):
+        params = f"{where}.params"
+        raise invalid(params, "is not a dict", "a dict", value=value.params, error=TypeError)
+    return value
 
 
-def _check_strategies(strategies: Any) -> dict[str, StrategySpec]:
-    if not isinstance(strategies, Mapping):
-        raise TypeError(
-            f"strategies has type {type(strategies).__name__}; allowed: a dict mapping a name "
-            "to a callable or a StrategySpec"
-        )
-    if not strategies:
-        raise ValueError("strategies={} is empty; allowed: at least one strategy")
-    return {name: _as_spec(name, value) for name, value in strategies.items()}
-
-
-def _check_budgets(label_budgets: Any) -> list[int | None]:
-    if isinstance(label_budgets, str) or not isinstance(label_budgets, Sequence):
-        raise TypeError(
-            f"label_budgets={label_budgets!r} is not a list; allowed: a list of positive ints "
-            "or None (all labels)"
-        )
-    if not label_budgets:
-        raise ValueError("label_budgets=[] is empty; allowed: at least one budget")
-    budgets: list[int | None] = []
-    for budget in label_budgets:
-        if budget is None:
-            budgets.append(None)
-            continue
-        if isinstance(budget, bool) or not isinstance(budget, numbers.Integral) or budget < 1:
-            raise ValueError(
-                f"label_budgets contains {budget!r}; allowed: positive ints (labels per class) "
-                "or None (all labels)"
-            )
-        budgets.append(int(budget))
-    if len(set(budgets)) != len(budgets):
-        raise ValueError(f"label_budgets={list(label_budgets)!r} has duplicates; allowed: unique")
-    return budgets
-
-
-def _check_seeds(seeds: Any) -> list[int]:
-    if isinstance(seeds, str) or not isinstance(seeds, Sequence):
-        raise TypeError(f"seeds={seeds!r} is not a list; allowed: a list of ints >= 0")
-    if not seeds:
-        raise ValueError("seeds=[] is empty; allowed: at least one seed")
-    for seed in seeds:
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise ValueError(f"seeds contains {seed!r}; allowed: ints >= 0")
-    if len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds={list(seeds)!r} has duplicates; allowed: unique seeds")
-    return [int(seed) for seed in seeds]
-
-
-# --------------------------------------------------------------------------- cache
+def _unique_ints(values: Any, name: str, allowed: str, **bounds: Any) -> list[Any]:
+    """A non-empty list of distinct ints (each checked by ``check_int`` with ``bounds``)."""
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        kind = f"has type {type(values).__name__}"
+        raise invalid(name, kind, allowed, value=values, error=TypeError)
+    checked = [check_int(v, f"{name}[{i}]", **bounds) for i, v in enumerate(values)]
+    if not checked or len(set(checked)) != len(checked):
+        raise invalid(name, "is empty or has duplicates", allowed, value=values)
+    return checked
 
 
 def default_cache_dir() -> Path:
@@ -172,17 +112,16 @@ def default_cache_dir() -> Path:
     Examples
     --------
     >>> import os
-    >>> os.environ["TLUTILS_CACHE_DIR"] = "/tmp/somewhere"
-    >>> str(default_cache_dir())
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"TLUTILS_CACHE_DIR": "/tmp/somewhere"}):
+    ...     str(default_cache_dir())
     '/tmp/somewhere'
-    >>> del os.environ["TLUTILS_CACHE_DIR"]
-    >>> default_cache_dir().parts[-2:]
+    >>> with mock.patch.dict(os.environ):  # restores the environment afterwards
+    ...     _ = os.environ.pop("TLUTILS_CACHE_DIR", None)
+    ...     default_cache_dir().parts[-2:]
     ('.cache', 'tlutils')
     """
-    configured = os.environ.get(CACHE_ENV_VAR)
-    if configured:
-        return Path(configured).expanduser()
-    return Path.home() / ".cache" / "tlutils"
+    return Path(os.environ.get(CACHE_ENV_VAR) or Path.home() / ".cache" / "tlutils").expanduser()
 
 
 def _resolve_cache_dir(cache_dir: Any) -> Path | None:
@@ -192,9 +131,8 @@ def _resolve_cache_dir(cache_dir: Any) -> Path | None:
         return default_cache_dir() / "run_grid"
     if isinstance(cache_dir, str | os.PathLike):
         return Path(cache_dir).expanduser()
-    raise TypeError(
-        f"cache_dir={cache_dir!r} is not allowed; allowed: a path, None (default) or False (off)"
-    )
+    allowed = "a path, None (the default) or False (no cache)"
+    raise invalid("cache_dir", "is not a path", allowed, value=cache_dir, error=TypeError)
 
 
 def _code_identity(name: str, spec: StrategySpec) -> str:
@@ -203,10 +141,9 @@ def _code_identity(name: str, spec: StrategySpec) -> str:
     try:
         return "source:" + inspect.getsource(spec.fn)
     except (OSError, TypeError) as error:
-        raise ValueError(
-            f"strategies[{name!r}]: the source code of {spec.fn!r} is not available for the "
-            "cache key; allowed: pass StrategySpec(fn, version='...') or cache_dir=False"
-        ) from error
+        problem = f"has no source code for the cache key ({spec.fn!r})"
+        allowed = "StrategySpec(fn, version='...') or cache_dir=False"
+        raise invalid(f"strategies[{name!r}]", problem, allowed) from error
 
 
 def _domain_fingerprint(domain: Domain) -> str:
@@ -222,14 +159,18 @@ def _cache_key(parts: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def _load(path: Path) -> dict[str, float] | None:
+def _load(path: Path | None) -> dict[str, float] | None:
+    if path is None:
+        return None
     try:
         return {str(k): float(v) for k, v in json.loads(path.read_text()).items()}
     except (OSError, ValueError, AttributeError):
         return None  # missing or corrupt: run again
 
 
-def _store(path: Path, scores: Mapping[str, float]) -> None:
+def _store(path: Path | None, scores: Mapping[str, float]) -> None:
+    if path is None:
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")
     partial.write_text(json.dumps(dict(scores), sort_keys=True))
@@ -238,52 +179,19 @@ def _store(path: Path, scores: Mapping[str, float]) -> None:
 
 def _check_scores(name: str, scores: Any) -> dict[str, float]:
     if not isinstance(scores, Mapping) or not scores:
-        raise TypeError(
-            f"strategy {name!r} returned {type(scores).__name__}; allowed: a non-empty dict "
-            "{metric name: number}"
+        problem = f"returned {type(scores).__name__}"
+        raise invalid(f"strategy {name!r}", problem, "{metric: number}", error=TypeError)
+    return {str(key): check_real(value, f"{name}: {key}") for key, value in scores.items()}
+
+
+def _split(domain: Domain, budget: int | None, seed: int, n_val: int, size: float) -> TargetSplit:
+    try:
+        return split_target(
+            domain, budget, n_val_per_class=n_val, test_size=size, random_state=seed
         )
-    checked: dict[str, float] = {}
-    for key, value in scores.items():
-        if not isinstance(key, str) or isinstance(value, bool):
-            raise TypeError(f"strategy {name!r} returned {key!r}: {value!r}; allowed: str: number")
-        if not isinstance(value, numbers.Real):
-            raise TypeError(f"strategy {name!r} returned {key!r}: {value!r}; allowed: str: number")
-        checked[key] = float(value)
-    return checked
-
-
-# --------------------------------------------------------------------------- the grid
-
-
-def _make_splits(
-    domain: Domain,
-    budgets: list[int | None],
-    seeds: list[int],
-    n_val_per_class: int,
-    test_size: float,
-) -> dict[tuple[int | None, int], TargetSplit]:
-    """All splits up front, so that an impossible budget fails before any training."""
-    splits = {}
-    for budget in budgets:
-        for seed in seeds:
-            try:
-                splits[budget, seed] = split_target(
-                    domain,
-                    budget,
-                    n_val_per_class=n_val_per_class,
-                    test_size=test_size,
-                    random_state=seed,
-                )
-            except ValueError as error:
-                raise ValueError(
-                    f"label_budgets contains {budget!r}, which the data cannot supply "
-                    f"(seed {seed}): {error}"
-                ) from error
-    return splits
-
-
-def _budget_label(budget: int | None) -> str:
-    return ALL_LABELS if budget is None else str(budget)
+    except ValueError as error:  # say which entry of the grid asked for too many labels
+        error.add_note(f"run_grid: label_budgets entry {budget!r} with seed {seed}")
+        raise
 
 
 def run_grid(
@@ -301,45 +209,19 @@ def run_grid(
     """Run every strategy at every label budget for every seed; return one row per run.
 
     For each ``(budget, seed)`` the target ``domain`` is split once with
-    :func:`tlutils.data.split_target` (``random_state=seed``), and every strategy gets that
-    same split, so strategies are compared on identical data. The test set depends only on
-    the seed, so all budgets of one seed share it.
+    :func:`tlutils.data.split_target` (``random_state=seed``) and every strategy gets that
+    split; all budgets of one seed share its test set.
 
-    Parameters
-    ----------
-    strategies
-        ``{name: strategy}``; a strategy is a callable ``fn(split, seed) -> {metric: value}``,
-        a :class:`StrategySpec`, or a dict ``{"fn": ..., "version": ..., "params": {...}}``.
-    label_budgets
-        Labelled training examples per class, e.g. ``[1, 5, None]``; ``None`` = all available.
-    seeds
-        Seeds (non-negative ints); each gives a different split (and is passed to ``fn``).
-    domain
-        The target domain to split.
-    n_val_per_class, test_size
-        Passed to :func:`tlutils.data.split_target` (the validation size is the same at
-        every budget).
-    config
-        Anything else the results depend on (e.g. the source model's training recipe);
-        JSON-serialisable values; part of the cache key.
-    cache_dir
-        Directory of the result cache; ``None``: :func:`default_cache_dir` ``/ "run_grid"``;
-        ``False``: no caching.
-    verbose
-        Print one line per budget with the mean of each strategy's first metric.
+    A strategy is a callable ``fn(split, seed) -> {metric: value}``, a :class:`StrategySpec`
+    or a dict ``{"fn": ..., "version": ..., "params": {...}}``. ``label_budgets`` are labels per
+    class (``None``: all); a budget the data cannot supply raises a ``ValueError`` before any
+    strategy runs. ``config`` holds anything else the results depend on (JSON values, part of
+    the cache key); ``cache_dir=None`` caches in :func:`default_cache_dir` ``/ "run_grid"``,
+    ``False`` not at all; ``verbose`` prints each strategy's mean first metric per budget.
 
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``strategy``, ``budget`` (str: ``"1"``, ..., ``"all"``), ``labels_per_class``
-        (float: training examples / classes), ``n_train``, ``seed``, ``cached`` (bool), then
-        one column per metric returned by the strategies.
-
-    Raises
-    ------
-    ValueError
-        For empty or duplicated grids, an invalid strategy spec, or a budget larger than the
-        data can supply (raised before any strategy runs).
+    The table's columns: ``strategy``, ``budget`` (str: ``"1"``, ..., ``"all"``),
+    ``labels_per_class`` (float: training examples / classes), ``n_train``, ``seed``,
+    ``cached`` (bool), then one column per metric returned by the strategies.
 
     Examples
     --------
@@ -354,15 +236,24 @@ def run_grid(
     [['majority', '1', 0, 2], ['majority', '1', 1, 2], ['majority', 'all', 0, 619], \
 ['majority', 'all', 1, 619]]
     """
-    specs = _check_strategies(strategies)
-    budgets = _check_budgets(label_budgets)
-    seed_list = _check_seeds(seeds)
-    if not isinstance(domain, Domain):
-        raise TypeError(f"domain has type {type(domain).__name__}; allowed: a tlutils Domain")
+    if not isinstance(strategies, Mapping) or not strategies:
+        error = ValueError if isinstance(strategies, Mapping) else TypeError
+        problem, allowed = "is not a non-empty dict", "{name: strategy}, at least one"
+        raise invalid("strategies", problem, allowed, value=strategies, error=error)
+    specs = {name: _as_spec(name, value) for name, value in strategies.items()}
+    positive = "positive ints (labels per class) or None (all labels)"
+    budgets = _unique_ints(label_budgets, "label_budgets", positive, min_value=1, allow_none=True)
+    seed_list = _unique_ints(seeds, "seeds", "ints >= 0", min_value=0, max_value=MAX_SEED)
     if config is not None and not isinstance(config, Mapping):
-        raise TypeError(f"config={config!r} is not allowed; allowed: a dict or None")
+        raise invalid("config", "is not a dict", "a dict or None", value=config, error=TypeError)
+    verbose = check_bool(verbose, "verbose")
     directory = _resolve_cache_dir(cache_dir)
-    splits = _make_splits(domain, budgets, seed_list, n_val_per_class, test_size)
+    # all splits first (split_target checks domain): an impossible budget fails before training
+    splits = {
+        (budget, seed): _split(domain, budget, seed, n_val_per_class, test_size)
+        for budget in budgets
+        for seed in seed_list
+    }
 
     import tlutils  # the package version is part of every cache key
 
@@ -373,107 +264,56 @@ def run_grid(
         "config": dict(config or {}),
         "tlutils": tlutils.__version__,
     }
-    identities = {
-        name: _code_identity(name, spec) if directory is not None else ""
-        for name, spec in specs.items()
-    }
+    identities = {n: _code_identity(n, spec) if directory else "" for n, spec in specs.items()}
     rows: list[dict[str, Any]] = []
     for budget in budgets:
-        n_new = 0
+        label, n_new = ALL_LABELS if budget is None else str(budget), 0
         for name, spec in specs.items():
             for seed in seed_list:
                 split = splits[budget, seed]
-                key = _cache_key(
-                    {
-                        **common,
-                        "strategy": name,
-                        "code": identities[name],
-                        "params": dict(spec.params),
-                        "budget": budget,
-                        "seed": seed,
-                    }
-                )
+                parts = {"strategy": name, "code": identities[name], "params": dict(spec.params)}
+                key = _cache_key(common | parts | {"budget": budget, "seed": seed})
                 path = None if directory is None else directory / f"{key}.json"
-                scores = None if path is None else _load(path)
+                scores = _load(path)
                 cached = scores is not None
-                if scores is None:
+                if not cached:
                     scores = _check_scores(name, spec.fn(split, seed, **spec.params))
                     n_new += 1
-                    if path is not None:
-                        _store(path, scores)
-                rows.append(
-                    {
-                        "strategy": name,
-                        "budget": _budget_label(budget),
-                        "labels_per_class": split.train.n_samples / domain.n_classes,
-                        "n_train": split.train.n_samples,
-                        "seed": seed,
-                        "cached": cached,
-                        **scores,
-                    }
-                )
+                    _store(path, scores)
+                n_train = split.train.n_samples
+                row = (name, label, n_train / domain.n_classes, n_train, seed)
+                rows.append(dict(zip(_ROW_KEYS, (*row, cached), strict=True)) | scores)
         if verbose:
-            _print_budget_line(rows, budget, specs, n_new, len(specs) * len(seed_list))
+            _report(label, rows[len(rows) - len(specs) * len(seed_list) :], n_new)
     return pd.DataFrame(rows)
 
 
-def _print_budget_line(
-    rows: list[dict[str, Any]],
-    budget: int | None,
-    specs: Mapping[str, StrategySpec],
-    n_new: int,
-    n_runs: int,
-) -> None:
-    label = _budget_label(budget)
-    parts = []
-    for name in specs:
-        mine = [r for r in rows if r["strategy"] == name and r["budget"] == label]
-        metric = next(k for k in mine[0] if k not in _ROW_KEYS)
-        parts.append(f"{name} {np.mean([r[metric] for r in mine]):.3f}")
-    print(f"budget {label:>3}: " + " | ".join(parts) + f"  ({n_new}/{n_runs} runs new)")
+def _report(label: str, rows: list[dict[str, Any]], n_new: int) -> None:
+    """Print each strategy's mean of its first metric over the ``rows`` of one budget."""
+    means = []
+    for name in dict.fromkeys(row["strategy"] for row in rows):
+        mine = [row for row in rows if row["strategy"] == name]
+        metric = next(key for key in mine[0] if key not in _ROW_KEYS)
+        means.append(f"{name} {np.mean([row[metric] for row in mine]):.3f}")
+    print(f"budget {label:>3}: {' | '.join(means)}  ({n_new}/{len(rows)} runs new)")
 
 
-_ROW_KEYS = ("strategy", "budget", "labels_per_class", "n_train", "seed", "cached")
-
-
-# --------------------------------------------------------------------------- summaries
-
-
-def t_interval(values: Any, *, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Mean and Student-t confidence interval ``(mean, low, high)`` of a few values.
-
-    The interval is ``mean +/- t_{n-1} * std / sqrt(n)``: for scores over ``n`` seeds, an
-    interval for the mean over seeds (seeds treated as independent draws). With one value
-    the interval is ``(nan, nan)``.
-
-    Examples
-    --------
-    >>> [round(v, 3) for v in t_interval([0.5, 0.6, 0.7])]
-    [0.6, 0.352, 0.848]
-    """
-    if not (isinstance(confidence, float) and 0.0 < confidence < 1.0):
-        raise ValueError(f"confidence={confidence!r} is not allowed; allowed: a float in (0, 1)")
-    array = np.asarray(values, dtype=float)
-    if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"values has shape {array.shape}; allowed: a non-empty 1-D sequence")
-    n, mean = array.size, float(array.mean())
-    if n == 1:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * array.std(ddof=1) / math.sqrt(n))
-    return mean, mean - half, mean + half
+def _check_table(table: Any, name: str, columns: Sequence[str]) -> pd.DataFrame:
+    if not isinstance(table, pd.DataFrame):
+        kind = f"has type {type(table).__name__}"
+        raise invalid(name, kind, f"a DataFrame with columns {list(columns)}", error=TypeError)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise invalid(name, f"lacks columns {missing}", f"a DataFrame with columns {columns}")
+    return table
 
 
 def summarize_grid(results: pd.DataFrame, metric: str, *, confidence: float = 0.95) -> pd.DataFrame:
     """Mean and Student-t confidence interval of ``metric`` per strategy and budget.
 
-    The interval is ``mean +/- t_{n-1} * std / sqrt(n)`` over the ``n`` seeds of a cell,
-    i.e. an interval for the mean over seeds (seeds treated as independent draws).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``strategy``, ``budget``, ``labels_per_class``, ``mean``, ``std``, ``low``,
-        ``high``, ``n_seeds``; budgets in order of increasing labels per class.
+    The interval is :func:`tlutils.stats.t_interval` over the seeds of a cell. The table has the
+    columns ``strategy``, ``budget``, ``labels_per_class``, ``mean``, ``std``, ``low``,
+    ``high``, ``n_seeds``, budgets in order of increasing labels per class.
 
     Examples
     --------
@@ -484,36 +324,19 @@ def summarize_grid(results: pd.DataFrame, metric: str, *, confidence: float = 0.
     >>> [round(float(row[k]), 3) for k in ("mean", "low", "high")]
     [0.6, 0.352, 0.848]
     """
-    needed = ["strategy", "budget", "labels_per_class", metric]
-    if not isinstance(results, pd.DataFrame):
-        raise TypeError(f"results has type {type(results).__name__}; allowed: a DataFrame")
-    missing = [c for c in needed if c not in results.columns]
-    if missing:
-        raise ValueError(f"results lacks columns {missing}; allowed: the output of run_grid")
-    if not (isinstance(confidence, float) and 0.0 < confidence < 1.0):
-        raise ValueError(f"confidence={confidence!r} is not allowed; allowed: a float in (0, 1)")
+    _check_table(results, "results", ["strategy", "budget", "labels_per_class", metric])
+    confidence = check_real(confidence, "confidence", min_value=0, max_value=1, closed="neither")
     rows = []
     for (strategy, budget), group in results.groupby(["strategy", "budget"], sort=False):
         values = group[metric].to_numpy(dtype=float)
-        n = len(values)
         mean, low, high = t_interval(values, confidence=confidence)
-        std = float(values.std(ddof=1)) if n > 1 else math.nan
-        rows.append(
-            {
-                "strategy": strategy,
-                "budget": budget,
-                "labels_per_class": float(group["labels_per_class"].mean()),
-                "mean": mean,
-                "std": std,
-                "low": low,
-                "high": high,
-                "n_seeds": n,
-            }
-        )
-    summary = pd.DataFrame(rows)
-    return summary.sort_values(["labels_per_class", "strategy"], kind="stable").reset_index(
-        drop=True
-    )
+        std = float(values.std(ddof=1)) if len(values) > 1 else math.nan
+        per_class = float(group["labels_per_class"].mean())
+        rows.append((strategy, budget, per_class, mean, std, low, high, len(values)))
+    columns = ["strategy", "budget", "labels_per_class", "mean", "std", "low", "high", "n_seeds"]
+    summary = pd.DataFrame(rows, columns=columns)
+    order = summary.sort_values(["labels_per_class", "strategy"], kind="stable")
+    return order.reset_index(drop=True)
 
 
 def first_meeting_budget(
@@ -535,23 +358,18 @@ def first_meeting_budget(
     >>> first_meeting_budget(summary, "a", "b", min_gap=0.001) is None
     True
     """
-    for name in (strategy_a, strategy_b):
-        if name not in set(summary["strategy"]):
-            raise ValueError(
-                f"strategy {name!r} is not in summary; allowed: {sorted(set(summary['strategy']))}"
-            )
+    columns = ["strategy", "budget", "labels_per_class", "mean", "low", "high"]
+    _check_table(summary, "summary", columns)
+    names = list(pd.unique(summary["strategy"]))
+    check_choice(strategy_a, "strategy_a", names)
+    check_choice(strategy_b, "strategy_b", names)
+    min_gap = check_real(min_gap, "min_gap", min_value=0, closed="neither", allow_none=True)
     a = summary[summary["strategy"] == strategy_a].set_index("budget")
     b = summary[summary["strategy"] == strategy_b].set_index("budget")
-    for budget in a.sort_values("labels_per_class").index:
-        if budget not in b.index:
-            continue
-        if min_gap is None:
-            meets = (
-                a.at[budget, "low"] <= b.at[budget, "high"]
-                and b.at[budget, "low"] <= a.at[budget, "high"]
-            )
-        else:
-            meets = abs(a.at[budget, "mean"] - b.at[budget, "mean"]) < min_gap
-        if meets:
+    for budget in a.sort_values("labels_per_class").index.intersection(b.index, sort=False):
+        x, y = a.loc[budget], b.loc[budget]
+        if min_gap is None and x["low"] <= y["high"] and y["low"] <= x["high"]:
+            return str(budget)
+        if min_gap is not None and abs(x["mean"] - y["mean"]) < min_gap:
             return str(budget)
     return None

@@ -9,19 +9,28 @@ notebook cached and only renders. The outputs are the same as a serial run: each
 runs alone in its kernel and seeds its own random number generators.
 
 With nothing changed it executes nothing, and a notebook whose code changed is executed again,
-as the build itself would. A notebook that fails is reported with its traceback and the exit
-status is 1; notebooks that succeeded are cached all the same.
+as the build itself would. Jupyter Book's cache knows only the notebooks' own code, so this tool
+also keeps a fingerprint of the `tlutils` sources next to the cache and empties the cache when
+they change: a change in the package the notebooks import re-executes every notebook. A
+notebook that fails is reported with its traceback and the exit status is 1; notebooks that
+succeeded are cached all the same.
+
+``--export DIR`` also writes every executed notebook, outputs included, to ``DIR`` (`make test`
+gives them to nbval, which executes each notebook once more and compares every text output,
+glued numbers included, with the book's).
 
 Usage (from the repository root, with the project's virtualenv)::
 
     python tools/execute_book.py                  # default jobs: the CPU cores, at most 4
     python tools/execute_book.py --jobs 1         # one after another
     python tools/execute_book.py --path-output /tmp/site   # as jupyter-book's --path-output
+    python tools/execute_book.py --export book/_build/nbval   # and write the executed notebooks
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 import time
@@ -112,6 +121,48 @@ def cache_dir_for(book_dir: Path, path_output: Path | None) -> Path:
     return (path_output or book_dir).absolute() / "_build" / ".jupyter_cache"
 
 
+def package_fingerprint(root: Path = ROOT) -> str:
+    """A hash of every ``tlutils`` source file (names and contents).
+
+    Examples
+    --------
+    >>> len(package_fingerprint()) == 64 and package_fingerprint() == package_fingerprint()
+    True
+    """
+    digest = hashlib.sha256()
+    for path in sorted((root / "tlutils").rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def forget_if_package_changed(cache_dir: Path, fingerprint: str) -> bool:
+    """Empty the cache when it was filled with other ``tlutils`` sources; True if it was."""
+    from jupyter_cache import get_cache
+
+    stamp = cache_dir / "tlutils.fingerprint"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint:
+        return False
+    stale = cache_dir.is_dir() and any(cache_dir.iterdir())
+    if stale:
+        get_cache(str(cache_dir)).clear_cache()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint, encoding="utf-8")
+    return stale
+
+
+def export(paths: Sequence[Path], cache_dir: Path, folder: Path) -> None:
+    """Write the cached, executed copy of every notebook in ``paths`` to ``folder``."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in paths:  # the cache keeps code cells only: merge its outputs into the notebook
+        _, executed = cache.merge_match_into_notebook(nbformat.read(path, as_version=4))
+        nbformat.write(executed, folder / path.name)
+
+
 def uncached(paths: Sequence[Path], cache_dir: Path) -> list[Path]:
     """The notebooks whose code the cache has no executed copy of (registering all of them)."""
     import nbformat
@@ -178,6 +229,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--book", type=Path, default=BOOK_DIR, help="the book folder")
     parser.add_argument("--path-output", type=Path, help="as jupyter-book build --path-output")
+    parser.add_argument("--export", type=Path, help="write the executed notebooks to this folder")
     parser.add_argument(
         "--jobs",
         type=int,
@@ -198,20 +250,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Execute what the cache lacks; return 0 when every notebook ran, else 1."""
     args = parse_args(argv)
     cache_dir = cache_dir_for(args.book, args.path_output)
-    paths = uncached(book_notebooks(args.book), cache_dir)
+    if forget_if_package_changed(cache_dir, package_fingerprint()):
+        print("tlutils changed since the cache was filled: every notebook runs again")
+    notebooks = book_notebooks(args.book)
+    paths = uncached(notebooks, cache_dir)
+    failed = []
     if not paths:
         print(f"every notebook is in the execution cache ({cache_dir}); nothing to execute")
-        return 0
-    jobs = min(args.jobs or default_jobs(), len(paths))
-    print(f"executing {len(paths)} notebook(s), {jobs} at a time, into {cache_dir}", flush=True)
-    start = time.perf_counter()
-    outcomes = execute(paths, cache_dir, jobs=jobs, settings=book_settings(args.book))
-    wall = time.perf_counter() - start
-    busy = sum(outcome.seconds for outcome in outcomes)
-    print(f"executed in {wall:.1f} s ({busy:.1f} s of notebook time, {jobs} at a time)")
-    failed = [outcome for outcome in outcomes if outcome.error]
-    for outcome in failed:
-        print(f"\n===== {outcome.path.name} failed =====\n{outcome.error}", file=sys.stderr)
+    else:
+        jobs = min(args.jobs or default_jobs(), len(paths))
+        print(f"executing {len(paths)} notebook(s), {jobs} at a time, into {cache_dir}", flush=True)
+        start = time.perf_counter()
+        outcomes = execute(paths, cache_dir, jobs=jobs, settings=book_settings(args.book))
+        wall = time.perf_counter() - start
+        busy = sum(outcome.seconds for outcome in outcomes)
+        print(f"executed in {wall:.1f} s ({busy:.1f} s of notebook time, {jobs} at a time)")
+        failed = [outcome for outcome in outcomes if outcome.error]
+        for outcome in failed:
+            print(f"\n===== {outcome.path.name} failed =====\n{outcome.error}", file=sys.stderr)
+    if args.export and not failed:
+        export(notebooks, cache_dir, args.export)
+        print(f"wrote the {len(notebooks)} executed notebooks to {args.export}")
     return 1 if failed else 0
 
 

@@ -1,13 +1,9 @@
-"""The book's plotting style and its two recurring figures.
+"""The book's plotting style (:func:`use_house_style`), colours and two recurring figures.
 
-- :func:`use_house_style` sets one small, consistent matplotlib style for every notebook.
-- :data:`STRATEGY_COLORS` and :func:`colour_for` give each transfer strategy one colour
-  throughout the book (colour-blind-safe Okabe--Ito palette).
-- :func:`plot_domain_samples` shows a few source images above a few target images.
-- :func:`plot_strategy_scores` compares strategies over seeds: one panel per metric, the mean
-  with a standard-deviation bar, and each seed as a dot.
-
-This module does not import TensorFlow.
+Each transfer strategy keeps one colour throughout the book (:func:`colour_for`, from the
+colour-blind-safe Okabe--Ito palette). Submodules: ``curves`` (learning curves), ``features``
+(filters, embeddings), ``evaluation`` (confusion matrix, ROC/PR, reliability) and
+``adaptation``. No module imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -22,6 +18,8 @@ import numpy as np
 import pandas as pd
 from cycler import cycler
 from matplotlib.figure import Figure
+
+from tlutils._validation import check_array, check_int, invalid
 
 if TYPE_CHECKING:  # only for type hints; plotting works with anything shaped like these
     from tlutils.data import DomainPair
@@ -59,24 +57,13 @@ STRATEGY_COLORS: dict[str, str] = {
     "continued training": OKABE_ITO["reddish purple"],
     "oracle": OKABE_ITO["sky blue"],
 }
-"""One colour per transfer strategy, used by every figure of the book.
-
-Names are matched case-insensitively; unknown names get a stable colour from
-:func:`colour_for`.
-"""
+"""One colour per transfer strategy, for every figure of the book (see :func:`colour_for`)."""
 
 STRATEGY_ALIASES: dict[str, str] = {"feature extraction": "frozen base + new head"}
 """Other names of a strategy in :data:`STRATEGY_COLORS`; an alias gets the same colour."""
 
-_FALLBACK = (
-    OKABE_ITO["vermillion"],
-    OKABE_ITO["sky blue"],
-    OKABE_ITO["yellow"],
-    OKABE_ITO["reddish purple"],
-    OKABE_ITO["bluish green"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["blue"],
-)
+_FALLBACK = tuple(OKABE_ITO[c] for c in ("vermillion", "sky blue", "yellow", "reddish purple"))
+_FALLBACK += tuple(OKABE_ITO[c] for c in ("bluish green", "orange", "blue"))
 
 
 def house_style() -> dict[str, Any]:
@@ -117,14 +104,11 @@ def house_style() -> dict[str, Any]:
 
 
 def use_house_style() -> None:
-    """Apply the book's matplotlib style (fonts, light grid, no top/right spines, colours).
-
-    Call it once at the top of a notebook. It only changes ``matplotlib.rcParams``.
+    """Apply :func:`house_style` to ``matplotlib.rcParams``; call it once per notebook.
 
     Examples
     --------
     >>> use_house_style()
-    >>> import matplotlib as mpl
     >>> mpl.rcParams["axes.spines.right"], mpl.rcParams["figure.dpi"]
     (False, 110.0)
     """
@@ -134,22 +118,18 @@ def use_house_style() -> None:
 def colour_for(name: str) -> str:
     """The colour (hex string) of a strategy, stable across figures and runs.
 
-    Known names come from :data:`STRATEGY_COLORS` (case-insensitive); any other name gets a
-    palette colour chosen by a checksum of the name, so it never changes between runs.
+    Known names and aliases (any case) get their :data:`STRATEGY_COLORS` entry; other names a
+    palette colour chosen by a checksum of the name.
 
     Examples
     --------
-    >>> colour_for("fine-tune all")
-    '#0072B2'
-    >>> colour_for("Target only") == STRATEGY_COLORS["target only"]
-    True
-    >>> colour_for("my idea") == colour_for("my idea")
-    True
+    >>> colour_for("fine-tune all"), colour_for("Target only") == STRATEGY_COLORS["target only"]
+    ('#0072B2', True)
     >>> colour_for("feature extraction") == colour_for("frozen base + new head")
     True
     """
     if not isinstance(name, str):
-        raise TypeError(f"name={name!r} has type {type(name).__name__}; allowed: a str")
+        raise invalid("name", "is not a str", "a strategy name", value=name, error=TypeError)
     key = name.strip().lower()
     key = STRATEGY_ALIASES.get(key, key)
     if key in STRATEGY_COLORS:
@@ -157,34 +137,41 @@ def colour_for(name: str) -> str:
     return _FALLBACK[zlib.crc32(key.encode("utf-8")) % len(_FALLBACK)]
 
 
-# --------------------------------------------------------------------------- domain samples
+def _check_frame(frame: Any, name: str, columns: Sequence[str], numeric: Sequence[str] = ()) -> Any:
+    """A non-empty DataFrame with ``columns``; the ``numeric`` ones must hold numbers."""
+    allowed = f"a non-empty DataFrame with columns {list(columns)}"
+    if not isinstance(frame, pd.DataFrame):
+        raise invalid(name, f"has type {type(frame).__name__}", allowed, error=TypeError)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing or frame.empty:
+        raise invalid(name, f"lacks columns {missing}" if missing else "is empty", allowed)
+    for column in numeric:
+        check_array(frame[column], f"{name}[{column!r}]", finite=False)
+    return frame
+
+
+def _check_order(order: Sequence[Any] | None, present: list[Any]) -> list[Any]:
+    """``order`` (a non-empty list of values in ``present``), or ``present`` when None."""
+    if order is None:
+        return present
+    unknown = [name for name in order if name not in present]
+    if unknown or not list(order):
+        problem = f"names {unknown}, not in the results" if unknown else "is empty"
+        raise invalid("order", problem, f"values from {present}", value=list(order))
+    return list(order)
 
 
 def _first_per_class(y: np.ndarray, n: int) -> np.ndarray:
     """Indices of ``n`` examples, cycling through the classes so that several appear."""
-    classes = np.unique(y)
-    queues = [list(np.flatnonzero(y == c)) for c in classes]
-    chosen: list[int] = []
-    while len(chosen) < n:
-        for queue in queues:
-            if queue and len(chosen) < n:
-                chosen.append(int(queue.pop(0)))
-    return np.asarray(chosen)
+    rank = pd.Series(y).groupby(y).cumcount().to_numpy()  # k for the k-th example of a class
+    return np.lexsort((y, rank))[:n]
 
 
 def plot_domain_samples(pair: DomainPair, n: int = 8) -> Figure:
     """Show ``n`` source images (top row) and ``n`` target images (bottom row).
 
-    Examples are taken in order, cycling through the classes; each image is titled with its
-    class name and each row is labelled with its domain's name.
-
-    Parameters
-    ----------
-    pair
-        A :class:`tlutils.data.DomainPair` (anything with ``source`` and ``target`` that have
-        ``images()``, ``y``, ``class_names`` and ``name``).
-    n
-        Images per row, between 1 and the size of the smaller domain.
+    Examples are taken in order, cycling through the classes, titled by class name; each row
+    is labelled with its domain's name.
 
     Examples
     --------
@@ -193,76 +180,24 @@ def plot_domain_samples(pair: DomainPair, n: int = 8) -> Figure:
     >>> len(fig.axes)
     8
     """
-    for role in ("source", "target"):
-        if not hasattr(pair, role):
-            raise TypeError(
-                f"pair has type {type(pair).__name__} without .{role}; allowed: a DomainPair"
-            )
-    if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        raise TypeError(f"n={n!r} has type {type(n).__name__}; allowed: a positive int")
-    smallest = min(len(pair.source.y), len(pair.target.y))
-    if not 1 <= n <= smallest:
-        raise ValueError(f"n={n} is out of range; allowed: 1 <= n <= {smallest}")
+    if not (hasattr(pair, "source") and hasattr(pair, "target")):
+        kind = f"has type {type(pair).__name__}"
+        raise invalid("pair", kind, "a DomainPair (with .source and .target)", error=TypeError)
+    n = check_int(n, "n", min_value=1, max_value=min(len(pair.source.y), len(pair.target.y)))
     fig, axes = plt.subplots(
-        2, int(n), figsize=(1.0 * n + 0.8, 2.9), squeeze=False, layout="constrained"
+        2, n, figsize=(1.0 * n + 0.8, 2.9), squeeze=False, layout="constrained"
     )
     for row, domain in enumerate((pair.source, pair.target)):
         images = domain.images()
-        for col, idx in enumerate(_first_per_class(domain.y, int(n))):
-            ax = axes[row, col]
+        for ax, idx in zip(axes[row], _first_per_class(domain.y, n), strict=True):
             ax.imshow(images[idx], cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
             ax.set_title(domain.class_names[int(domain.y[idx])], fontsize=9)
-            ax.set_xticks([])
-            ax.set_yticks([])
+            ax.set(xticks=[], yticks=[])
             ax.grid(False)
-            for spine in ax.spines.values():
-                spine.set_visible(False)
+            ax.spines[:].set_visible(False)
         axes[row, 0].set_ylabel(domain.name.replace(": ", ":\n", 1).replace(", ", "\n"), fontsize=9)
     fig.suptitle("Samples (8x8 pixels, darker = more ink)", fontsize=10)
     return fig
-
-
-# --------------------------------------------------------------------------- strategy scores
-
-
-def _check_results(results: Any, metrics: Any, by: Any) -> list[str]:
-    if not isinstance(results, pd.DataFrame):
-        raise TypeError(
-            f"results has type {type(results).__name__}; allowed: a pandas DataFrame with one "
-            "row per strategy and seed"
-        )
-    if results.empty:
-        raise ValueError("results is empty; allowed: a DataFrame with at least one row")
-    if not isinstance(by, str):
-        raise TypeError(f"by={by!r} has type {type(by).__name__}; allowed: a column name (str)")
-    if by not in results.columns:
-        raise ValueError(
-            f"by={by!r} is not a column of results; allowed: one of {list(results.columns)}"
-        )
-    if isinstance(metrics, str) or not isinstance(metrics, Sequence):
-        raise TypeError(
-            f"metrics={metrics!r} is not a list; allowed: a list of column names, e.g. ['f1']"
-        )
-    if not metrics:
-        raise ValueError("metrics=[] is empty; allowed: a non-empty list of column names")
-    missing = [m for m in metrics if m not in results.columns]
-    if missing:
-        raise ValueError(
-            f"metrics={list(metrics)!r} names columns that results lacks: {missing}; "
-            f"allowed: columns of results {list(results.columns)}"
-        )
-    for m in metrics:
-        if not pd.api.types.is_numeric_dtype(results[m]):
-            raise TypeError(f"metrics column {m!r} has dtype {results[m].dtype}; allowed: numeric")
-    return list(metrics)
-
-
-def _clip_to_unit_range(ax: Any, values: np.ndarray) -> None:
-    """For scores that live in [0, 1], keep the axis there (std bars may overshoot it)."""
-    finite = values[np.isfinite(values)]
-    if finite.size and finite.min() >= 0.0 and finite.max() <= 1.0:
-        low, high = ax.get_xlim()
-        ax.set_xlim(max(low, -0.02), min(high, 1.02))
 
 
 def plot_strategy_scores(
@@ -275,60 +210,29 @@ def plot_strategy_scores(
 ) -> Figure:
     """Compare strategies on several metrics: one panel per metric.
 
-    In each panel the strategies are rows (named on the y axis); a large marker with a
-    horizontal bar shows the mean +/- standard deviation over the rows of that strategy
-    (usually one per seed) and small dots show the individual rows. For a metric whose values
-    all lie in [0, 1] the axis stays within that range, cutting off bars that overshoot it.
-
-    Parameters
-    ----------
-    results
-        A tidy DataFrame, one row per strategy and seed, with a column ``by`` and one numeric
-        column per metric.
-    metrics
-        Metric columns to plot, one panel each (named by its x-axis label).
-    by
-        The column that names the strategy.
-    order
-        Strategies top to bottom (default: order of first appearance in ``results``).
-    ncols
-        Panels per row (default: all in one row, at most 3).
+    ``results`` has a row per strategy (column ``by``) and seed and a column per metric. The
+    strategies are rows (``order``: top to bottom); a large marker with a bar shows the mean
+    +/- standard deviation over seeds, dots the single seeds. Scores in [0, 1] keep the axis
+    there. ``ncols``: panels per row (default: one row, at most 3).
 
     Examples
     --------
-    >>> import pandas as pd
     >>> df = pd.DataFrame({"strategy": ["a", "a", "b", "b"], "seed": [0, 1, 0, 1],
     ...                    "accuracy": [0.8, 0.82, 0.9, 0.91], "f1": [0.7, 0.75, 0.88, 0.9]})
     >>> fig = plot_strategy_scores(df, ["accuracy", "f1"])
     >>> [ax.get_xlabel() for ax in fig.axes]
     ['accuracy', 'f1']
     """
-    metrics = _check_results(results, metrics, by)
-    present = list(pd.unique(results[by]))
-    if order is None:
-        strategies = present
-    else:
-        strategies = list(order)
-        unknown = [s for s in strategies if s not in present]
-        if unknown or not strategies:
-            raise ValueError(
-                f"order={strategies!r} names strategies not in results[{by!r}]: {unknown}; "
-                f"allowed: values from {present}"
-            )
-    if ncols is None:
-        ncols = min(len(metrics), 3)
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols={ncols!r} is not allowed; allowed: a positive int")
-    nrows = int(np.ceil(len(metrics) / ncols))
+    if isinstance(metrics, str) or not isinstance(metrics, Sequence) or not metrics:
+        allowed = "a non-empty list of column names, e.g. ['f1']"
+        raise invalid("metrics", "is not a list", allowed, value=metrics, error=TypeError)
+    _check_frame(results, "results", [by, *metrics], numeric=metrics)
+    strategies = _check_order(order, list(pd.unique(results[by])))
+    ncols = check_int(ncols, "ncols", min_value=1, allow_none=True) or min(len(metrics), 3)
+    nrows = -(-len(metrics) // ncols)
     height = 0.9 + 0.38 * len(strategies)
-    fig, axes = plt.subplots(
-        nrows,
-        ncols,
-        figsize=(3.1 * ncols + 1.4, height * nrows),
-        sharey=True,
-        squeeze=False,
-        layout="constrained",
-    )
+    size, grid = (3.1 * ncols + 1.4, height * nrows), {"squeeze": False, "layout": "constrained"}
+    fig, axes = plt.subplots(nrows, ncols, figsize=size, sharey=True, **grid)
     positions = np.arange(len(strategies))[::-1]  # first strategy on top
     jitter = np.random.default_rng(0)
     flat = axes.ravel()
@@ -342,19 +246,17 @@ def plot_strategy_scores(
             offsets = jitter.uniform(-0.15, 0.15, size=values.size)
             ax.scatter(values, pos + offsets, s=12, color=colour, alpha=0.55, linewidths=0)
             std = float(values.std(ddof=1)) if values.size > 1 else 0.0
-            mean_marker = ax.errorbar(
-                float(values.mean()),
-                pos,
-                xerr=std,
-                fmt="o",
-                markersize=6,
-                capsize=3,
-                color=colour,
+            mean = ax.errorbar(
+                float(values.mean()), pos, xerr=std, fmt="o", markersize=6, capsize=3, color=colour
             )
-            mean_marker.lines[0].set_gid(f"mean:{strategy}")
+            mean.lines[0].set_gid(f"mean:{strategy}")
         ax.set_xlabel(metric)
         ax.grid(axis="y", visible=False)
-        _clip_to_unit_range(ax, results[metric].to_numpy(dtype=float))
+        every = results[metric].to_numpy(dtype=float)
+        every = every[np.isfinite(every)]
+        if every.size and every.min() >= 0.0 and every.max() <= 1.0:  # keep scores in [0, 1]
+            low, high = ax.get_xlim()
+            ax.set_xlim(max(low, -0.02), min(high, 1.02))
     for ax in flat[len(metrics) :]:
         fig.delaxes(ax)
     for row in axes:

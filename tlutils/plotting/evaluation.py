@@ -1,16 +1,9 @@
 """Figures for evaluating a classifier: confusion matrix, ROC and PR curves, reliability.
 
-- :func:`plot_confusion_matrix` draws counts (or row/column/overall fractions) with numbers
-  in the cells.
-- :func:`plot_roc_pr_curves` draws the ROC curve and the precision-recall curve of one or
-  several binary scorers side by side, with their areas in the legend and optional marks at
-  chosen decision thresholds.
-- :func:`plot_reliability_diagram` draws predicted probability against observed frequency
-  (one curve per model, ECE in the legend) above a histogram of how many predictions fall
-  in each bin.
-
-Every figure is drawn in the book's house style (:func:`tlutils.plotting.house_style`)
-without changing the global matplotlib settings. This module does not import TensorFlow.
+The numbers come from scikit-learn (``ConfusionMatrixDisplay``, ``roc_curve``,
+``precision_recall_curve``) and :mod:`tlutils.calibration`; this module draws them in the
+book's colours and house style (:func:`tlutils.plotting.house_style`), without changing the
+global matplotlib settings. It does not import TensorFlow.
 """
 
 from __future__ import annotations
@@ -23,25 +16,29 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from sklearn import metrics
 
-from tlutils.metrics import expected_calibration_error, reliability_curve
+from tlutils._validation import check_array, check_choice, check_same_length, invalid
+from tlutils.calibration import expected_calibration_error, reliability_curve
 from tlutils.plotting import OKABE_ITO, STRATEGY_COLORS, colour_for, house_style
 
 __all__ = ["plot_confusion_matrix", "plot_reliability_diagram", "plot_roc_pr_curves"]
 
-_NORMALIZE = (None, "true", "pred", "all")
+_COLOUR_LABELS = {
+    None: "number of examples",
+    "true": "fraction of the true class (row)",
+    "pred": "fraction of the predicted class (column)",
+    "all": "fraction of all examples",
+}
 
 
-# --------------------------------------------------------------------------- helpers
-
-
-def _as_named_scores(scores: Any, argument: str) -> dict[str, np.ndarray]:
+def _as_named(scores: Any, name: str) -> dict[str, np.ndarray]:
     """One array -> {"model": array}; a mapping -> {name: array}, names as str."""
-    if isinstance(scores, Mapping):
-        if not scores:
-            raise ValueError(f"{argument} is an empty mapping; allowed: at least one entry")
-        return {str(name): np.asarray(value) for name, value in scores.items()}
-    return {"model": np.asarray(scores)}
+    if not isinstance(scores, Mapping):
+        return {"model": np.asarray(scores)}
+    if not scores:
+        raise invalid(name, "is an empty mapping", "at least one model", value=scores)
+    return {str(model): np.asarray(value) for model, value in scores.items()}
 
 
 def _colours(names: Sequence[str]) -> dict[str, str]:
@@ -52,35 +49,10 @@ def _colours(names: Sequence[str]) -> dict[str, str]:
     return known | {name: free[i % len(free)] for i, name in enumerate(others)}
 
 
-def _check_binary_scores(y_true: Any, y_score: np.ndarray, name: str) -> np.ndarray:
-    true = np.asarray(y_true)
-    if true.ndim != 1 or true.shape[0] == 0:
-        raise ValueError(f"y_true has shape {true.shape}; allowed: a non-empty 1-D array of 0/1")
-    if not np.isin(true, (0, 1)).all():
-        raise ValueError(
-            f"y_true contains {np.setdiff1d(true, (0, 1))[:3].tolist()}; allowed: labels 0 and 1"
-        )
-    if np.unique(true).shape[0] < 2:
-        raise ValueError("y_true holds a single class; ROC and PR curves need both 0 and 1")
-    score = y_score[:, 0] if y_score.ndim == 2 and y_score.shape[1] == 1 else y_score
-    if score.ndim != 1 or score.shape[0] != true.shape[0]:
-        raise ValueError(
-            f"scores of {name!r} have shape {y_score.shape}; allowed: shape ({true.shape[0]},), "
-            "one score of class 1 per example"
-        )
-    if score.dtype.kind not in "biuf" or not np.all(np.isfinite(score)):
-        raise ValueError(f"scores of {name!r} must be finite numbers; got dtype {score.dtype}")
-    return true.astype(int)
-
-
-# --------------------------------------------------------------------------- confusion matrix
-
-
 def plot_confusion_matrix(
     y_true: Any,
     y_pred: Any,
     *,
-    labels: Sequence[Any] | None = None,
     class_names: Sequence[str] | None = None,
     normalize: str | None = None,
     ax: Axes | None = None,
@@ -88,26 +60,11 @@ def plot_confusion_matrix(
 ) -> Figure:
     """Draw the confusion matrix: true class on the rows, predicted class on the columns.
 
-    Parameters
-    ----------
-    y_true, y_pred : array-like of shape (n,)
-        True and predicted class labels.
-    labels : sequence, optional
-        The classes, in display order (default: sorted union of both arrays).
-    class_names : sequence of str, optional
-        Tick labels, one per entry of ``labels`` (default: the labels themselves).
-    normalize : {None, "true", "pred", "all"}, keyword-only
-        ``None``: counts; ``"true"``: each row divided by its total (the diagonal is the
-        per-class recall); ``"pred"``: each column divided by its total (the diagonal is the
-        per-class precision); ``"all"``: divided by the number of examples.
-    ax : matplotlib Axes, optional
-        Draw into this axes instead of a new figure.
-    title : str, optional
-        Axes title.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    The classes are the sorted union of the labels in ``y_true`` and ``y_pred``, named by
+    ``class_names`` (default: the labels). ``normalize``: ``None`` shows counts; ``"true"``
+    divides each row by its total (the diagonal is the per-class recall), ``"pred"`` each
+    column (the diagonal is the per-class precision), ``"all"`` everything by the number of
+    examples. ``ax`` is the axes to draw into (default: a new figure), ``title`` its title.
 
     Examples
     --------
@@ -116,113 +73,57 @@ def plot_confusion_matrix(
     >>> ax.get_xlabel(), ax.get_ylabel(), [t.get_text() for t in ax.texts]
     ('predicted class', 'true class', ['2', '0', '1', '1'])
     """
-    from sklearn.metrics import confusion_matrix
-
-    if normalize not in _NORMALIZE:
-        raise ValueError(
-            f"normalize={normalize!r} is not supported; allowed: None, 'true', 'pred', 'all'"
-        )
-    true, pred = np.asarray(y_true), np.asarray(y_pred)
-    if true.ndim != 1 or pred.ndim != 1 or true.shape != pred.shape or true.size == 0:
-        raise ValueError(
-            f"y_true has shape {true.shape} and y_pred has shape {pred.shape}; allowed: "
-            "non-empty 1-D arrays of the same length"
-        )
-    order = np.union1d(true, pred) if labels is None else np.asarray(labels)
-    names = [str(label) for label in order] if class_names is None else list(class_names)
-    if len(names) != len(order):
-        raise ValueError(
-            f"class_names has {len(names)} entries but there are {len(order)} classes; "
-            "allowed: one name per class"
-        )
-    counts = confusion_matrix(true, pred, labels=order)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if normalize == "true":
-            shown = counts / counts.sum(axis=1, keepdims=True)
-        elif normalize == "pred":
-            shown = counts / counts.sum(axis=0, keepdims=True)
-        elif normalize == "all":
-            shown = counts / counts.sum()
-        else:
-            shown = counts.astype(float)
-    shown = np.nan_to_num(shown)
-
+    check_choice(normalize, "normalize", tuple(_COLOUR_LABELS))
+    check_same_length(y_true, y_pred, ("y_true", "y_pred"))
+    n = len(np.union1d(y_true, y_pred))
+    if class_names is not None and len(class_names) != n:
+        raise invalid("class_names", f"has {len(class_names)} entries", f"{n}, one per class")
     with mpl.rc_context(house_style()):
         if ax is None:
-            size = 1.9 + 0.34 * len(order)  # inches; about 5 for ten classes
-            fig, ax = plt.subplots(figsize=(size + 0.9, size))
-        else:
-            fig = ax.figure
+            size = 1.9 + 0.34 * n  # inches; about 5 for ten classes
+            _, ax = plt.subplots(figsize=(size + 0.9, size))
+        options = {"values_format": ".2f" if normalize else "d", "cmap": "Blues", "colorbar": False}
+        options["text_kw"] = {"fontsize": 8 if n <= 6 else 7}
+        display = metrics.ConfusionMatrixDisplay.from_predictions(
+            y_true, y_pred, normalize=normalize, display_labels=class_names, ax=ax, **options
+        )
+        shown = display.confusion_matrix
         vmax = 1.0 if normalize else max(float(shown.max()), 1.0)
-        image = ax.imshow(shown, cmap="Blues", vmin=0.0, vmax=vmax)
-        for (row, col), value in np.ndenumerate(shown):
-            text = f"{value:.2f}" if normalize else f"{int(value)}"
-            dark = value > 0.6 * vmax
-            ax.text(
-                col,
-                row,
-                text,
-                ha="center",
-                va="center",
-                fontsize=8 if len(order) <= 6 else 7,
-                color="white" if dark else "black",
-            )
-        ax.set_xticks(range(len(order)), names)
-        ax.set_yticks(range(len(order)), names)
-        ax.set_xlabel("predicted class")
-        ax.set_ylabel("true class")
+        display.im_.set_clim(0.0, vmax)
+        for (row, col), text in np.ndenumerate(display.text_):
+            text.set_color("white" if shown[row, col] > 0.6 * vmax else "black")
+        ax.set(xlabel="predicted class", ylabel="true class")
         ax.grid(False)
-        colour_label = {
-            None: "number of examples",
-            "true": "fraction of the true class (row)",
-            "pred": "fraction of the predicted class (column)",
-            "all": "fraction of all examples",
-        }[normalize]
-        fig.colorbar(image, ax=ax, shrink=0.8, label=colour_label)
+        ax.figure.colorbar(display.im_, ax=ax, shrink=0.8, label=_COLOUR_LABELS[normalize])
         if title:
             ax.set_title(title)
-    return fig
+    return ax.figure
 
 
-# --------------------------------------------------------------------------- ROC and PR
-
-
-def _rates_at(true: np.ndarray, score: np.ndarray, threshold: float) -> tuple[float, ...]:
-    """(FPR, TPR = recall, precision) when predicting class 1 for ``score >= threshold``."""
-    predicted = score >= threshold
-    tp = float(np.sum(predicted & (true == 1)))
-    fp = float(np.sum(predicted & (true == 0)))
-    positives, negatives = float(np.sum(true == 1)), float(np.sum(true == 0))
-    precision = tp / (tp + fp) if tp + fp > 0 else 1.0
-    return fp / negatives, tp / positives, precision
+def _binary(y_true: Any, scores: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, Any]]:
+    """Labels 0/1 (both present) and one finite score of class 1 per example and model."""
+    true = check_array(y_true, "y_true", ndim=1, min_rows=1, dtype=None)
+    if set(np.unique(true).tolist()) != {0, 1}:
+        found = f"holds the labels {np.unique(true)[:5].tolist()}"
+        raise invalid("y_true", found, "labels 0 and 1, both present (ROC and PR need both)")
+    checked = {}
+    for name, score in scores.items():
+        score = check_array(score, f"scores of {name!r}", ndim=(1, 2))
+        if score.ndim == 2 and score.shape[1] != 1:
+            raise invalid(f"scores of {name!r}", f"have shape {score.shape}", "(n,) or (n, 1)")
+        check_same_length(true, score, ("y_true", f"scores of {name!r}"))
+        checked[name] = score.reshape(-1)
+    return true.astype(int), checked
 
 
 def plot_roc_pr_curves(
-    y_true: Any,
-    y_score: Any,
-    *,
-    thresholds: Sequence[float] = (),
-    title: str | None = None,
+    y_true: Any, y_score: Any, *, thresholds: Sequence[float] = (), title: str | None = None
 ) -> Figure:
     """ROC curve (left) and precision-recall curve (right) of one or several binary scorers.
 
-    Parameters
-    ----------
-    y_true : array-like of shape (n,)
-        True labels, 0 or 1 (both must occur).
-    y_score : array-like of shape (n,) or mapping of name -> array
-        Scores of class 1 (e.g. predicted probabilities); a mapping draws one curve per model,
-        with the book's strategy colours for known strategy names.
-    thresholds : sequence of float, keyword-only
-        Decision thresholds to mark on every curve (predict 1 when ``score >= threshold``).
-    title : str, optional
-        Figure title.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Two axes; the legends give ROC AUC and average precision (AP). The dashed lines are
-        chance: the diagonal (AUC 0.5) and the share of class 1 (AP of a random scorer).
+    ``y_score`` holds scores of class 1 (e.g. probabilities), or is ``{name: scores}`` for one
+    curve per model; ``thresholds`` are marked on every curve (predict 1 when ``score >=
+    threshold``). The legends give ROC AUC and average precision (AP); dashed lines are chance.
 
     Examples
     --------
@@ -232,77 +133,40 @@ def plot_roc_pr_curves(
     >>> fig.axes[0].get_legend().get_texts()[0].get_text()
     'a (AUC 0.750)'
     """
-    from sklearn.metrics import (
-        average_precision_score,
-        precision_recall_curve,
-        roc_auc_score,
-        roc_curve,
-    )
-
-    named = _as_named_scores(y_score, "y_score")
-    marks = [float(t) for t in thresholds]
+    true, named = _binary(y_true, _as_named(y_score, "y_score"))
     colours = _colours(list(named))
+    first = next(iter(named))
     with mpl.rc_context(house_style()):
         fig, (roc_ax, pr_ax) = plt.subplots(1, 2, figsize=(9.0, 3.9))
-        true = None
         for name, score in named.items():
-            true = _check_binary_scores(y_true, score, name)
-            score = score.reshape(-1).astype(float)
-            fpr, tpr, _ = roc_curve(true, score)
-            precision, recall, _ = precision_recall_curve(true, score)
             colour = colours[name]
-            roc_ax.plot(
-                fpr, tpr, color=colour, label=f"{name} (AUC {roc_auc_score(true, score):.3f})"
-            )
-            ap = average_precision_score(true, score)
+            fpr, tpr, _ = metrics.roc_curve(true, score)
+            auc = metrics.roc_auc_score(true, score)
+            roc_ax.plot(fpr, tpr, color=colour, label=f"{name} (AUC {auc:.3f})")
+            precision, recall, _ = metrics.precision_recall_curve(true, score)
+            ap = metrics.average_precision_score(true, score)
             pr_ax.step(recall, precision, where="post", color=colour, label=f"{name} (AP {ap:.3f})")
-            for k, threshold in enumerate(marks):
-                x_fpr, y_tpr, y_precision = _rates_at(true, score, threshold)
-                marker = "os^Dv"[k % 5]
-                label = f"threshold {threshold:g}" if name == next(iter(named)) else None
+            for k, threshold in enumerate(float(t) for t in thresholds):
+                predicted = score >= threshold
+                x_fpr, y_tpr = predicted[true == 0].mean(), predicted[true == 1].mean()
+                y_precision = true[predicted].mean() if predicted.any() else 1.0
+                label = f"threshold {threshold:g}" if name == first else None
+                mark = {"color": colour, "markeredgecolor": "black", "markersize": 7, "zorder": 3}
                 for ax, x, y in ((roc_ax, x_fpr, y_tpr), (pr_ax, y_tpr, y_precision)):
-                    ax.plot(
-                        x,
-                        y,
-                        marker,
-                        color=colour,
-                        markeredgecolor="black",
-                        markersize=7,
-                        label=label,
-                        zorder=3,
-                    )
-        assert true is not None
+                    ax.plot(x, y, "os^Dv"[k % 5], label=label, **mark)
         roc_ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=1, label="chance (AUC 0.5)")
         prevalence = float(np.mean(true))
-        pr_ax.axhline(
-            prevalence,
-            linestyle="--",
-            color="grey",
-            linewidth=1,
-            label=f"chance (AP {prevalence:.2f})",
-        )
-        roc_ax.set(
-            xlabel="false positive rate",
-            ylabel="true positive rate (recall)",
-            xlim=(-0.02, 1.02),
-            ylim=(-0.02, 1.02),
-            title="ROC curve",
-        )
-        pr_ax.set(
-            xlabel="recall",
-            ylabel="precision",
-            xlim=(-0.02, 1.02),
-            ylim=(0.0, 1.02),
-            title="Precision-recall curve",
-        )
+        chance = f"chance (AP {prevalence:.2f})"
+        pr_ax.axhline(prevalence, linestyle="--", color="grey", linewidth=1, label=chance)
+        roc_ax.set(title="ROC curve", xlim=(-0.02, 1.02), ylim=(-0.02, 1.02))
+        roc_ax.set(xlabel="false positive rate", ylabel="true positive rate (recall)")
+        pr_ax.set(title="Precision-recall curve", xlim=(-0.02, 1.02), ylim=(0.0, 1.02))
+        pr_ax.set(xlabel="recall", ylabel="precision")
         roc_ax.legend(loc="lower right")
         pr_ax.legend(loc="lower left")
         if title:
             fig.suptitle(title)
     return fig
-
-
-# --------------------------------------------------------------------------- reliability
 
 
 def plot_reliability_diagram(
@@ -315,26 +179,9 @@ def plot_reliability_diagram(
 ) -> Figure:
     """Reliability diagram (top) and histogram of predictions per bin (bottom).
 
-    Each model's curve joins the bins of :func:`tlutils.metrics.reliability_curve`: mean
-    predicted probability on the x axis, observed frequency on the y axis. Points below the
-    diagonal are over-confident, points above it under-confident. The legend gives each
-    model's expected calibration error (:func:`tlutils.metrics.expected_calibration_error`).
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n,)
-        True class indices.
-    y_prob : array-like or mapping of name -> array-like
-        Probabilities of class 1 (shape (n,)) or class probabilities (shape (n, k)); a mapping
-        draws one curve per model.
-    n_bins, strategy
-        Binning, as in :func:`tlutils.metrics.reliability_curve`.
-    title : str, optional
-        Figure title.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    Each model's curve joins the bins of :func:`tlutils.calibration.reliability_curve` (points
+    below the diagonal are over-confident); the legend gives its expected calibration error.
+    ``y_prob``: probabilities of class 1 (n,) or of each class (n, k), or ``{name: those}``.
 
     Examples
     --------
@@ -344,15 +191,10 @@ def plot_reliability_diagram(
     >>> fig.axes[1].get_ylabel()
     'predictions per bin'
     """
-    named = _as_named_scores(y_prob, "y_prob")
-    curves = {
-        name: reliability_curve(y_true, prob, n_bins=n_bins, strategy=strategy)
-        for name, prob in named.items()
-    }
-    errors = {
-        name: expected_calibration_error(y_true, prob, n_bins=n_bins, strategy=strategy)
-        for name, prob in named.items()
-    }
+    named = _as_named(y_prob, "y_prob")
+    binning = {"n_bins": n_bins, "strategy": strategy}
+    curves = {name: reliability_curve(y_true, p, **binning) for name, p in named.items()}
+    errors = {name: expected_calibration_error(y_true, p, **binning) for name, p in named.items()}
     binary = all(prob.ndim == 1 or prob.shape[1] == 1 for prob in named.values())
     colours = _colours(list(named))
     with mpl.rc_context(house_style()):
@@ -363,24 +205,13 @@ def plot_reliability_diagram(
         width = 0.8 / len(named)
         for k, (name, curve) in enumerate(curves.items()):
             colour = colours[name]
-            top.plot(
-                curve["confidence"],
-                curve["accuracy"],
-                "o-",
-                color=colour,
-                label=f"{name} (ECE {errors[name]:.3f})",
-            )
+            label = f"{name} (ECE {errors[name]:.3f})"
+            top.plot(curve["confidence"], curve["accuracy"], "o-", color=colour, label=label)
             centres = (curve["bin_lower"] + curve["bin_upper"]) / 2
             bin_width = (curve["bin_upper"] - curve["bin_lower"]).to_numpy()
             offset = (k - (len(named) - 1) / 2) * width * bin_width
-            bottom.bar(
-                centres + offset,
-                curve["count"],
-                width=width * bin_width,
-                color=colour,
-                alpha=0.8,
-                label=name,
-            )
+            bar = {"width": width * bin_width, "color": colour, "alpha": 0.8, "label": name}
+            bottom.bar(centres + offset, curve["count"], **bar)
         if binary:
             top.set_ylabel("observed fraction of class 1")
             bottom.set_xlabel("predicted probability of class 1 (bin mean)")

@@ -1,10 +1,8 @@
 """What a network learned, visibly: first-layer filters and 2-D embeddings of features.
 
-- :func:`plot_filters` shows the kernels of a ``Conv2D`` layer as small images.
-- :func:`embed_2d` projects feature vectors to two dimensions (PCA or t-SNE, scikit-learn).
-- :func:`plot_embedding` scatters such a projection, coloured by a label (class or domain).
-
-This module does not import TensorFlow: pass kernels and features as NumPy arrays.
+:func:`plot_filters` shows the kernels of a ``Conv2D`` layer, :func:`embed_2d` projects
+features to two dimensions (scikit-learn's PCA or t-SNE) and :func:`plot_embedding` scatters
+the projection by class or domain. No TensorFlow: pass kernels and features as NumPy arrays.
 """
 
 from __future__ import annotations
@@ -16,11 +14,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from tlutils._validation import check_array, check_choice, check_int, check_same_length, invalid
 from tlutils.plotting import OKABE_ITO
 
 __all__ = ["embed_2d", "plot_embedding", "plot_filters"]
-
-_METHODS = ("pca", "tsne")
 
 
 def plot_filters(kernel: np.ndarray, *, ncols: int = 8, title: str | None = None) -> Figure:
@@ -35,25 +32,19 @@ def plot_filters(kernel: np.ndarray, *, ncols: int = 8, title: str | None = None
     >>> len([ax for ax in fig.axes if ax.images])
     8
     """
-    kernel = np.asarray(kernel, dtype=float)
-    if kernel.ndim != 4 or kernel.shape[2] != 1:
-        raise ValueError(
-            f"kernel has shape {kernel.shape}; allowed: (height, width, 1, n_filters), the kernel "
-            "of a Conv2D layer on one-channel images"
-        )
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols={ncols!r} is not allowed; allowed: a positive int")
+    kernel = check_array(kernel, "kernel", ndim=4)
+    if kernel.shape[2] != 1:
+        problem = f"has shape {kernel.shape}"
+        raise invalid("kernel", problem, "(height, width, 1, n_filters): one input channel")
     n = kernel.shape[-1]
-    ncols = min(ncols, n)
+    ncols = min(check_int(ncols, "ncols", min_value=1), n)
     nrows = -(-n // ncols)
     limit = float(np.abs(kernel).max()) or 1.0
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(0.9 * ncols + 0.8, 0.95 * nrows + 0.5), squeeze=False
-    )
+    size = (0.9 * ncols + 0.8, 0.95 * nrows + 0.5)
+    fig, axes = plt.subplots(nrows, ncols, figsize=size, squeeze=False)
     image = None
     for i, ax in enumerate(axes.ravel()):
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xticks=[], yticks=[])
         ax.grid(False)
         if i >= n:
             ax.set_visible(False)
@@ -73,19 +64,15 @@ def embed_2d(
 
     Examples
     --------
-    >>> points = embed_2d(np.random.default_rng(0).normal(size=(20, 5)))
-    >>> points.shape
+    >>> embed_2d(np.random.default_rng(0).normal(size=(20, 5))).shape
     (20, 2)
     >>> embed_2d(np.zeros((5, 3)), method="umap")
     Traceback (most recent call last):
     ...
     ValueError: method='umap' is not supported; allowed: 'pca', 'tsne'
     """
-    if method not in _METHODS:
-        raise ValueError(f"method={method!r} is not supported; allowed: 'pca', 'tsne'")
-    features = np.asarray(features, dtype=float)
-    if features.ndim != 2 or len(features) < 3:
-        raise ValueError(f"features has shape {features.shape}; allowed: (n >= 3, d) array")
+    check_choice(method, "method", ("pca", "tsne"))
+    features = check_array(features, "features", ndim=2, min_rows=3)
     if method == "pca":
         from sklearn.decomposition import PCA
 
@@ -93,9 +80,8 @@ def embed_2d(
     from sklearn.manifold import TSNE
 
     perplexity = float(min(30, max(2, (len(features) - 1) // 3)))
-    return TSNE(
-        n_components=2, perplexity=perplexity, init="pca", random_state=random_state
-    ).fit_transform(features)
+    tsne = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=random_state)
+    return tsne.fit_transform(features)
 
 
 def plot_embedding(
@@ -115,32 +101,17 @@ def plot_embedding(
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['a', 'b']
     """
-    points = np.asarray(points, dtype=float)
-    labels = np.asarray(labels)
-    if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"points has shape {points.shape}; allowed: (n, 2)")
-    if labels.shape != (len(points),):
-        raise ValueError(f"labels has shape {labels.shape}; allowed: ({len(points)},)")
+    points = check_array(points, "points", ndim=2, n_columns=2)
+    labels = check_array(labels, "labels", ndim=1, dtype=None)
+    check_same_length(points, labels, ("points", "labels"))
     values = np.unique(labels)
-    names = (
-        [str(v) for v in values] if label_names is None else [label_names[int(v)] for v in values]
-    )
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(4.2, 3.8))
-    else:
-        fig = ax.figure
+    names = [str(v) if label_names is None else label_names[int(v)] for v in values]
+    fig, ax = plt.subplots(figsize=(4.2, 3.8)) if ax is None else (ax.figure, ax)
     palette = list(OKABE_ITO.values()) + ["#999999", "#882255", "#44AA99"]
     for i, (value, name) in enumerate(zip(values, names, strict=True)):
-        chosen = labels == value
-        ax.scatter(
-            points[chosen, 0],
-            points[chosen, 1],
-            s=10,
-            alpha=0.7,
-            color=palette[i % len(palette)],
-            label=name,
-            linewidths=0,
-        )
+        x, y = points[labels == value].T
+        colour = palette[i % len(palette)]
+        ax.scatter(x, y, s=10, alpha=0.7, color=colour, label=name, linewidths=0)
     ax.set_xlabel(f"{axis_label} 1")
     ax.set_ylabel(f"{axis_label} 2")
     ax.set_title(title)
