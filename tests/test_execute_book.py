@@ -124,7 +124,10 @@ def load_tool():
 
 def test_export_writes_the_executed_notebooks_with_their_outputs(tmp_path: Path) -> None:
     book = make_book(tmp_path, {"a": "print('exported')"})
+    (tmp_path / "out").mkdir()
+    write_notebook(tmp_path / "out" / "renamed_since.ipynb", "print('stale')")
     result = run_tool(book, "--export", str(tmp_path / "out"))
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["a.ipynb"]
     assert result.returncode == 0, result.stderr
     executed = nbformat.read(tmp_path / "out" / "a.ipynb", as_version=4)
     code = executed.cells[1]

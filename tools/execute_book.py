@@ -152,12 +152,14 @@ def forget_if_package_changed(cache_dir: Path, fingerprint: str) -> bool:
 
 
 def export(paths: Sequence[Path], cache_dir: Path, folder: Path) -> None:
-    """Write the cached, executed copy of every notebook in ``paths`` to ``folder``."""
+    """Write the cached, executed copy of every notebook in ``paths`` to ``folder`` (only those)."""
     import nbformat
     from jupyter_cache import get_cache
 
     cache = get_cache(str(cache_dir))
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.ipynb"):  # e.g. a notebook renamed since the last export
+        stale.unlink()
     for path in paths:  # the cache keeps code cells only: merge its outputs into the notebook
         _, executed = cache.merge_match_into_notebook(nbformat.read(path, as_version=4))
         nbformat.write(executed, folder / path.name)
