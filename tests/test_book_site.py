@@ -93,6 +93,8 @@ def site() -> Path:
         timeout=1800,
     )
     assert execution.returncode == 0, f"tools/execute_book.py failed:\n{execution.stderr[-6000:]}"
+    # Pages of notebooks renamed or removed since an earlier build would linger: start empty.
+    shutil.rmtree(ROOT / "book" / "_build" / "html", ignore_errors=True)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(
         [

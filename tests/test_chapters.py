@@ -20,7 +20,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 # Pages that are not chapters: the landing page, reference material, pages about the book.
-NOT_CHAPTERS = {"intro", "chapters/glossary", "chapters/bibliography", "chapters/instructors"}
+NOT_CHAPTERS = {
+    "intro",
+    "chapters/conclusion",
+    "chapters/glossary",
+    "chapters/bibliography",
+    "chapters/instructors",
+}
 NOT_CHAPTER_PREFIXES = ("api/", "chapters/notebook_list")
 COLAB_CELL = (ROOT / "tests" / "colab_install_cell.txt").read_text(encoding="utf-8").strip()
 

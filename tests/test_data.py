@@ -1,4 +1,4 @@
-"""Tests for tlutils.data: domains, shifts, the source/target split and the target split."""
+"""Tests for tlutils.data: domains, shifts, the splits, and the printed-character source."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import sys
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
+from sklearn.neighbors import NearestCentroid
 
 from tlutils.data import (
+    CHARACTER_SETS,
     MOONS_CENTER,
     SHIFTS,
     Domain,
@@ -17,6 +19,7 @@ from tlutils.data import (
     apply_shift,
     load_binary_domains,
     load_digit_domains,
+    load_printed_characters,
     make_rotated_moons,
     split_target,
 )
@@ -351,3 +354,62 @@ def test_rotated_moons_at_zero_degrees_are_scikit_learns_moons() -> None:
 def test_make_rotated_moons_rejects_negative_noise() -> None:
     with pytest.raises(ValueError, match="noise=-0.1 is out of range"):
         make_rotated_moons(10, noise=-0.1)
+
+
+# --------------------------------------------------------------------------- printed characters
+
+
+def test_printed_characters_follow_random_state() -> None:
+    first = load_printed_characters(300, characters="digits", random_state=3)
+    again = load_printed_characters(300, characters="digits", random_state=3)
+    other = load_printed_characters(300, characters="digits", random_state=4)
+    np.testing.assert_array_equal(first.X, again.X)
+    np.testing.assert_array_equal(first.y, again.y)
+    assert not np.array_equal(first.X, other.X)
+
+
+@pytest.mark.parametrize("characters", list(CHARACTER_SETS))
+def test_printed_characters_are_ink_counts_with_balanced_classes(characters: str) -> None:
+    n_classes = len(CHARACTER_SETS[characters])
+    source = load_printed_characters(3 * n_classes + 1, characters=characters, random_state=0)
+    assert source.X.shape == (3 * n_classes + 1, 64) and source.X.dtype == np.float32
+    assert set(np.unique(source.X * 16)) <= set(range(17))  # ink pixels of a 4x4 block
+    assert sorted(np.bincount(source.y, minlength=n_classes)) == [3] * (n_classes - 1) + [4]
+    assert source.class_names == tuple(CHARACTER_SETS[characters])
+
+
+def test_elastic_warp_changes_the_shapes_not_the_labels() -> None:
+    rigid = load_printed_characters(200, elastic=0.0, random_state=1)
+    warped = load_printed_characters(200, elastic=3.0, random_state=1)
+    np.testing.assert_array_equal(rigid.y, warped.y)
+    assert np.mean(np.any(rigid.X != warped.X, axis=1)) > 0.9
+
+
+def test_printed_characters_have_the_statistics_of_the_digits(
+    digits: tuple[np.ndarray, np.ndarray],
+) -> None:
+    handwritten = digits[0]
+    printed = load_printed_characters(2000, characters="letters", random_state=0).X
+    ink, real_ink = printed.mean(axis=1), handwritten.mean(axis=1)
+    assert abs(np.median(ink) - np.median(real_ink)) < 0.03  # 0.31 for the digits
+    assert np.mean((ink > 0.2) & (ink < 0.45)) > 0.95
+    assert abs(np.mean(printed == 0) - np.mean(handwritten == 0)) < 0.03  # about half blank
+    rows_used = (printed.reshape(-1, 8, 8).sum(axis=2) > 0).sum(axis=1)
+    assert np.mean(rows_used == 8) > 0.9  # scaled to the full height, like the digits
+
+
+def test_printed_digits_resemble_the_handwritten_ones(
+    digits: tuple[np.ndarray, np.ndarray],
+) -> None:
+    printed = load_printed_characters(2000, characters="digits", random_state=0)
+    nearest_mean = NearestCentroid().fit(printed.X, printed.y)
+    assert nearest_mean.score(*digits) > 0.5  # chance is 0.1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "name"),
+    [({"n_samples": 0}, "n_samples"), ({"characters": "greek"}, "characters")],
+)
+def test_load_printed_characters_names_a_bad_argument(arguments: dict, name: str) -> None:
+    with pytest.raises(ValueError, match=f"^{name}="):
+        load_printed_characters(**{"n_samples": 10, **arguments})

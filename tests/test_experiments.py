@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tlutils.data import load_digit_domains
-from tlutils.experiments import StrategySpec, first_meeting_budget, run_grid, summarize_grid
+from tlutils.experiments import StrategySpec, run_grid, summarize_grid, summarize_paired
 from tlutils.stats import t_interval
 
 
@@ -148,13 +148,36 @@ def test_summarize_grid_needs_the_metric_column(grid) -> None:
         summarize_grid(grid, "f1")
 
 
-def test_first_meeting_budget_finds_the_first_overlap(grid) -> None:
-    summary = summarize_grid(grid, "accuracy")
-    assert first_meeting_budget(summary, "a", "b") == "5"  # intervals overlap at 5, not at 1
-    assert first_meeting_budget(summary, "a", "b", min_gap=0.05) == "5"
-    assert first_meeting_budget(summary, "a", "b", min_gap=0.001) is None
+def test_summarize_paired_intervals_the_per_seed_differences(grid) -> None:
+    paired = summarize_paired(grid, "accuracy", "a", "b", confidence=0.9)
+    assert paired["budget"].tolist() == ["1", "5"]  # in order of increasing labels per class
+    assert "verdict" not in paired  # no margin, no verdict
+    a_5, b_5 = (grid[(grid["strategy"] == s) & (grid["budget"] == "5")] for s in "ab")
+    differences = a_5["accuracy"].to_numpy() - b_5["accuracy"].to_numpy()
+    row = paired.iloc[1]
+    assert (row["mean"], row["low"], row["high"]) == t_interval(differences, confidence=0.9)
+    # at 5 labels the intervals of the two means overlap, the paired one lies below 0
+    unpaired = summarize_grid(grid, "accuracy", confidence=0.9).set_index(["strategy", "budget"])
+    assert unpaired.loc[("a", "5"), "high"] > unpaired.loc[("b", "5"), "low"]
+    assert row["high"] < 0
 
 
-def test_first_meeting_budget_rejects_an_unknown_strategy(grid) -> None:
-    with pytest.raises(ValueError, match="strategy_b='c' is not supported"):
-        first_meeting_budget(summarize_grid(grid, "accuracy"), "a", "c")
+def test_summarize_paired_verdicts_follow_the_margin(grid) -> None:
+    # a - b at 5 labels becomes -0.02, -0.01, 0, 0.01, 0.02: mean 0, 95 % interval +/- 0.0196
+    shifted = grid.assign(accuracy=grid["accuracy"] + np.where(grid["strategy"] == "a", 0.03, 0))
+    verdicts = {
+        margin: summarize_paired(shifted, "accuracy", "a", "b", margin=margin)["verdict"].tolist()
+        for margin in (0.01, 0.05)
+    }
+    assert verdicts == {0.01: ["b better", "undecided"], 0.05: ["b better", "equivalent"]}
+    # the names follow the order of the strategies: b - a at 5 labels is in [0.010, 0.050]
+    swapped = summarize_paired(grid, "accuracy", "b", "a", margin=0.02)
+    assert swapped["verdict"].tolist() == ["b better", "b better"]
+    assert summarize_paired(grid, "accuracy", "b", "a", margin=0.06)["verdict"].iloc[1] == (
+        "equivalent"  # a difference smaller than the margin is equivalent, even if above 0
+    )
+
+
+def test_summarize_paired_needs_both_strategies_on_every_seed(grid) -> None:
+    with pytest.raises(ValueError, match=r"lacks one of the two strategies at .* \[\('1', 4\)\]"):
+        summarize_paired(grid.iloc[:-1], "accuracy", "a", "b")

@@ -123,6 +123,62 @@ def test_no_notebook_defines_a_helper_defined_elsewhere() -> None:
     assert not twice, f"defined more than once: {twice}"
 
 
+# Calls that choose something (a threshold, when to stop, a hyper-parameter): the data they are
+# given must be validation data. An argument that names test data is flagged, unless the line
+# says the test set is used "on purpose" (to show how much choosing on it flatters a score).
+SELECTORS = {"best_threshold", "ValidationLoss"}
+SELECTING_KEYWORDS = {"validation", "validation_data"}
+
+
+def names_in(node: object) -> set[str]:
+    """Every identifier, attribute and string constant inside an expression."""
+    import ast
+
+    found = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            found.add(child.id)
+        elif isinstance(child, ast.Attribute):
+            found.add(child.attr)
+        elif isinstance(child, ast.Constant) and isinstance(child.value, str):
+            found.add(child.value)
+    return found
+
+
+def choices_on_test_data(source: str) -> list[str]:
+    """The lines of ``source`` that hand test data to a selection step."""
+    import ast
+
+    code = re.sub(r"^(\s*)%.*$", r"\1pass", source, flags=re.M)
+    lines, flagged = code.splitlines(), []
+    for node in ast.walk(ast.parse(code)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+        chosen = list(node.args) + list(node.keywords) if name in SELECTORS else []
+        chosen += [k.value for k in node.keywords if k.arg in SELECTING_KEYWORDS]
+        line = lines[node.lineno - 1]
+        if "on purpose" in line:
+            continue
+        if any("test" in word.lower() for arg in chosen for word in names_in(arg)):
+            flagged.append(line.strip())
+    return flagged
+
+
+def test_the_detector_flags_test_data_given_to_a_selection_step() -> None:
+    assert choices_on_test_data("t = metrics.best_threshold(split.test.y, p)")
+    assert choices_on_test_data("t.fit(x, y, steps=9, validation=(x_test, y_test))")
+    assert choices_on_test_data("m.fit(x, y, validation_data=(split.test.X, split.test.y))")
+    assert not choices_on_test_data("t = metrics.best_threshold(split.val.y, p)")
+    assert not choices_on_test_data('t = best_threshold(y, p["test"])  # on purpose: optimism')
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_choice_is_made_on_test_data(path: Path) -> None:
+    flagged = [line for source in code_cells(path) for line in choices_on_test_data(source)]
+    assert not flagged, f"{path.name}: test data given to a selection step: {flagged}"
+
+
 def test_no_code_downloads_at_run_time() -> None:
     sources = [*ROOT.glob("tlutils/**/*.py"), *NOTEBOOKS]
     hits = [str(p.relative_to(ROOT)) for p in sources if NETWORK_PATTERNS.search(p.read_text())]

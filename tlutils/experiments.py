@@ -5,7 +5,9 @@ class, for several seeds. :func:`run_grid` runs them on shared target splits and
 run's scores on disk under a key of everything that can change them (strategy code and
 parameters, budget, seed, data, ``config``, ``tlutils.__version__``), so a rebuild of the book
 retrains nothing unchanged. :func:`summarize_grid` gives means with Student-t intervals and
-:func:`first_meeting_budget` where two curves meet. No TensorFlow here; the strategies load it.
+:func:`summarize_paired` the paired interval of the per-seed difference between two strategies
+at every budget, with a verdict against an equivalence margin (two one-sided tests). No
+TensorFlow here; the strategies load it.
 """
 
 from __future__ import annotations
@@ -39,9 +41,9 @@ __all__ = [
     "CACHE_ENV_VAR",
     "StrategySpec",
     "default_cache_dir",
-    "first_meeting_budget",
     "run_grid",
     "summarize_grid",
+    "summarize_paired",
 ]
 
 CACHE_ENV_VAR = "TLUTILS_CACHE_DIR"
@@ -339,37 +341,82 @@ def summarize_grid(results: pd.DataFrame, metric: str, *, confidence: float = 0.
     return order.reset_index(drop=True)
 
 
-def first_meeting_budget(
-    summary: pd.DataFrame, strategy_a: str, strategy_b: str, *, min_gap: float | None = None
-) -> str | None:
-    """The smallest budget at which two learning curves meet, or None if they never do.
+def summarize_paired(
+    results: pd.DataFrame,
+    metric: str,
+    strategy_a: str,
+    strategy_b: str,
+    *,
+    confidence: float = 0.95,
+    margin: float | None = None,
+) -> pd.DataFrame:
+    """Mean and t interval of the per-seed difference ``a - b`` of two strategies, by budget.
 
-    "Meet" means: the confidence intervals of the two strategies overlap
-    (``min_gap=None``), or the absolute difference of their means is below ``min_gap``.
+    Both strategies of a :func:`run_grid` table were trained on the same split for each seed
+    and budget, so their scores are *paired*: the interval is :func:`tlutils.stats.t_interval`
+    of the differences ``a - b`` seed by seed, which cancels the variation from split to split
+    that unpaired intervals of the two means both carry. Every budget needs both strategies on
+    the same seeds, once each.
+
+    With an equivalence ``margin`` the table gets a ``verdict`` per budget: ``"equivalent"``
+    when the interval lies inside ``(-margin, margin)`` (two one-sided tests at level
+    ``(1 - confidence) / 2``: a 90 % interval is TOST at 5 %), else ``f"{strategy_a} better"``
+    when it lies above 0, ``f"{strategy_b} better"`` when below 0, and ``"undecided"``
+    otherwise. A difference too small to matter is ``"equivalent"`` even when it is above 0.
+
+    The columns: ``budget``, ``labels_per_class``, ``mean``, ``low``, ``high``, ``n_seeds``
+    (and ``verdict``), budgets in order of increasing labels per class.
 
     Examples
     --------
-    >>> summary = pd.DataFrame({
-    ...     "strategy": ["a", "b", "a", "b"], "budget": ["1", "1", "5", "5"],
-    ...     "labels_per_class": [1.0, 1.0, 5.0, 5.0], "mean": [0.5, 0.8, 0.85, 0.86],
-    ...     "low": [0.45, 0.75, 0.8, 0.82], "high": [0.55, 0.85, 0.9, 0.9]})
-    >>> first_meeting_budget(summary, "a", "b")
-    '5'
-    >>> first_meeting_budget(summary, "a", "b", min_gap=0.001) is None
-    True
+    >>> a = {"1": [0.8, 0.7, 0.9], "9": [0.91, 0.81, 0.95]}  # three seeds per budget
+    >>> b = {"1": [0.6, 0.5, 0.7], "9": [0.90, 0.81, 0.945]}
+    >>> results = pd.DataFrame([
+    ...     {"strategy": name, "budget": budget, "labels_per_class": float(budget),
+    ...      "seed": seed, "accuracy": scores[budget][seed]}
+    ...     for name, scores in (("a", a), ("b", b)) for budget in scores for seed in range(3)])
+    >>> paired = summarize_paired(results, "accuracy", "a", "b", margin=0.02)
+    >>> paired[["budget", "verdict"]].values.tolist()
+    [['1', 'a better'], ['9', 'equivalent']]
+    >>> [round(float(paired.loc[1, k]), 3) for k in ("mean", "low", "high")]
+    [0.005, -0.007, 0.017]
     """
-    columns = ["strategy", "budget", "labels_per_class", "mean", "low", "high"]
-    _check_table(summary, "summary", columns)
-    names = list(pd.unique(summary["strategy"]))
+    columns = ["strategy", "budget", "labels_per_class", "seed", metric]
+    _check_table(results, "results", columns)
+    names = list(pd.unique(results["strategy"]))
     check_choice(strategy_a, "strategy_a", names)
-    check_choice(strategy_b, "strategy_b", names)
-    min_gap = check_real(min_gap, "min_gap", min_value=0, closed="neither", allow_none=True)
-    a = summary[summary["strategy"] == strategy_a].set_index("budget")
-    b = summary[summary["strategy"] == strategy_b].set_index("budget")
-    for budget in a.sort_values("labels_per_class").index.intersection(b.index, sort=False):
-        x, y = a.loc[budget], b.loc[budget]
-        if min_gap is None and x["low"] <= y["high"] and y["low"] <= x["high"]:
-            return str(budget)
-        if min_gap is not None and abs(x["mean"] - y["mean"]) < min_gap:
-            return str(budget)
-    return None
+    check_choice(strategy_b, "strategy_b", [n for n in names if n != strategy_a])
+    confidence = check_real(confidence, "confidence", min_value=0, max_value=1, closed="neither")
+    margin = check_real(margin, "margin", min_value=0, closed="neither", allow_none=True)
+    pair = results[results["strategy"].isin([strategy_a, strategy_b])]
+    if pair.duplicated(["strategy", "budget", "seed"]).any():
+        raise invalid("results", "has a strategy twice for one budget and seed", "one row each")
+    counts = pair.groupby(["budget", "seed"], sort=False)["strategy"].nunique()
+    unpaired = counts[counts < 2].index.tolist()
+    if unpaired:
+        problem = f"lacks one of the two strategies at (budget, seed) {unpaired}"
+        raise invalid("results", problem, "both strategies at every budget and seed")
+    wide = pair.pivot(index=["budget", "seed"], columns="strategy", values=metric)
+    difference = (wide[strategy_a] - wide[strategy_b]).astype(float)
+    per_class = pair.groupby("budget")["labels_per_class"].mean()
+    rows = []
+    for budget in per_class.sort_values(kind="stable").index:
+        values = difference.loc[budget].to_numpy()
+        mean, low, high = t_interval(values, confidence=confidence)
+        row = {"budget": budget, "labels_per_class": float(per_class[budget])}
+        row |= {"mean": mean, "low": low, "high": high, "n_seeds": len(values)}
+        if margin is not None:
+            row["verdict"] = _verdict(low, high, margin, strategy_a, strategy_b)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _verdict(low: float, high: float, margin: float, a: str, b: str) -> str:
+    """What a paired interval ``[low, high]`` of ``a - b`` says, given an equivalence margin."""
+    if -margin < low and high < margin:
+        return "equivalent"
+    if low > 0:
+        return f"{a} better"
+    if high < 0:
+        return f"{b} better"
+    return "undecided"

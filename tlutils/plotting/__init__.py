@@ -52,14 +52,18 @@ STRATEGY_COLORS: dict[str, str] = {
     "target only": OKABE_ITO["orange"],
     "fine-tune all": OKABE_ITO["blue"],
     "frozen base + new head": OKABE_ITO["bluish green"],
-    "two stages": OKABE_ITO["vermillion"],
+    "lp-ft": OKABE_ITO["vermillion"],
     "l2-sp": OKABE_ITO["yellow"],
     "continued training": OKABE_ITO["reddish purple"],
     "oracle": OKABE_ITO["sky blue"],
 }
 """One colour per transfer strategy, for every figure of the book (see :func:`colour_for`)."""
 
-STRATEGY_ALIASES: dict[str, str] = {"feature extraction": "frozen base + new head"}
+STRATEGY_ALIASES: dict[str, str] = {
+    "feature extraction": "frozen base + new head",
+    "linear probe": "frozen base + new head",
+    "two stages": "lp-ft",
+}
 """Other names of a strategy in :data:`STRATEGY_COLORS`; an alias gets the same colour."""
 
 _FALLBACK = tuple(OKABE_ITO[c] for c in ("vermillion", "sky blue", "yellow", "reddish purple"))
